@@ -1,6 +1,17 @@
+import { loadSpec } from "../../spec/load.js";
+import { formatProblem } from "../../util/diagnostic.js";
 import type { CliIO } from "../io.js";
 
-export async function runValidate(_specs: string[], io: CliIO): Promise<number> {
-  io.stderr("pgrepl-gen: validate is not available in this build yet\n");
-  return 2;
+/** validate SPEC…: 0 all valid, 1 any invalid, 2 any unreadable. Valid specs print nothing. */
+export async function runValidate(specs: string[], io: CliIO): Promise<number> {
+  let invalid = false;
+  let unreadable = false;
+  for (const spec of specs) {
+    const r = loadSpec(spec, io.cwd);
+    if (r.ok) continue;
+    for (const p of r.problems) io.stdout(`${formatProblem(p)}\n`);
+    if (r.unreadable) unreadable = true;
+    else invalid = true;
+  }
+  return unreadable ? 2 : invalid ? 1 : 0;
 }
