@@ -42,10 +42,17 @@ function pointerToPath(pointer: string): PathSeg[] {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
+function hasControlOrBacktick(s: string): boolean {
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    if (c < 0x20 || c === 0x7f || ch === "`") return true;
+  }
+  return false;
+}
+
 function quoteValue(path: readonly PathSeg[], value: unknown): string | undefined {
   if (path.some((s) => typeof s === "string" && /pass/i.test(s))) return undefined;
-  if (typeof value === "string" && value.length <= 40 && !/[\u0000-\u001f`]/.test(value))
-    return `\`${value}\``;
+  if (typeof value === "string" && value.length <= 40 && !hasControlOrBacktick(value)) return `\`${value}\``;
   if (typeof value === "number" || typeof value === "boolean") return `\`${String(value)}\``;
   return undefined;
 }

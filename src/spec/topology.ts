@@ -357,8 +357,9 @@ export function literalPasswordProblems(doc: SourceDoc): { problems: Problem[]; 
       }
       return;
     }
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
-    else if (isObj(v)) for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) walk(x, [...path, i]);
+    } else if (isObj(v)) for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
   };
   walk(doc.value, []);
   return { problems, suppress };
