@@ -3,6 +3,7 @@ import { runExplain } from "./commands/explain.js";
 import { runLint } from "./commands/lint.js";
 import { runRender } from "./commands/render.js";
 import { runValidate } from "./commands/validate.js";
+import { didYouMean } from "../util/suggest.js";
 import type { CliIO } from "./io.js";
 import { VERSION } from "./version.js";
 
@@ -90,7 +91,36 @@ interface Parsed {
 }
 
 /** The whole CLI: parse argv, run one command, return its exit code. Never throws. */
+const COMMANDS = ["validate", "render", "lint", "explain"];
+
+/** yargs' failure messages, said the way the rest of the tool speaks. */
+function usageMessage(msg: string, argv: string[]): string {
+  const unknown = /^Unknown arguments?: (.*)$/.exec(msg);
+  if (unknown?.[1]) {
+    const names = unknown[1].split(", ");
+    const opt = names.find((n) => argv.includes(`--${n}`) || argv.includes(`-${n}`) || argv.some((a) => a.startsWith(`--${n}=`)));
+    if (opt) {
+      const flag = argv.includes(`-${opt}`) ? `-${opt}` : `--${opt}`;
+      return `unknown option \`${flag}\`; see \`pgrepl-gen ${argv.find((a) => COMMANDS.includes(a)) ?? ""} --help\``.replace("  ", " ");
+    }
+    return `unexpected argument \`${names[0]}\``;
+  }
+  const missing = /^Not enough non-option arguments: got 0, need at least 1$/.exec(msg);
+  if (missing) {
+    const cmd = argv.find((a) => COMMANDS.includes(a));
+    if (cmd) return `\`${cmd}\` needs ${cmd === "explain" ? "a RULE" : cmd === "lint" ? "at least one PATH" : "a SPEC"}; see \`pgrepl-gen ${cmd} --help\``;
+  }
+  const invalid = /^Invalid values:\s+Argument: (\S+), Given: (.*), Choices: (.*)$/s.exec(msg);
+  if (invalid) return `invalid value ${invalid[2]?.trim()} for \`--${invalid[1]}\`; choices: ${invalid[3]?.trim()}`;
+  return msg.charAt(0).toLowerCase() + msg.slice(1);
+}
+
 export async function main(argv: string[], io: CliIO): Promise<number> {
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith("-") && !COMMANDS.includes(first)) {
+    io.stderr(`pgrepl-gen: unknown command \`${first}\`${didYouMean(first, COMMANDS)} (commands: ${COMMANDS.join(", ")})\n`);
+    return EXIT_USAGE;
+  }
   let parsed: Parsed | undefined;
   let failure: string | undefined;
   let output = "";
@@ -108,7 +138,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     failure ??= (e as Error).message;
   }
   if (failure !== undefined) {
-    io.stderr(`pgrepl-gen: ${firstLine(failure)}\n`);
+    io.stderr(`pgrepl-gen: ${firstLine(usageMessage(failure, argv))}\n`);
     return EXIT_USAGE;
   }
   if (output) {

@@ -1,0 +1,29 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+
+export const ROOT = join(import.meta.dirname, "..", "..");
+export const BIN = join(ROOT, "bin", "pgrepl-gen.js");
+
+/** Runs the built CLI (dist/cli.js, made by `npm run build`) as a user would. */
+export function runBin(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string>; asUser?: string; input?: string } = {},
+) {
+  if (!existsSync(join(ROOT, "dist", "cli.js"))) {
+    throw new Error("dist/cli.js is missing: run `npm run build` (npm test does it first)");
+  }
+  const cmd = opts.asUser ? "runuser" : process.execPath;
+  const argv = opts.asUser ? ["-u", opts.asUser, "--", process.execPath, BIN, ...args] : [BIN, ...args];
+  const r = spawnSync(cmd, argv, {
+    cwd: opts.cwd ?? ROOT,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...opts.env },
+    input: opts.input ?? "",
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Bad input must never produce a stack trace. */
+export const STACK_TRACE = /\n\s+at [^\n]+:\d+:\d+/;
