@@ -1,0 +1,586 @@
+import { posix } from "node:path";
+import { type ConfFs, type FsError, isFsError } from "./fs.js";
+import { Scanner, type Token } from "./lexer.js";
+import { decodeQuoted } from "./value.js";
+
+/**
+ * postgresql.conf as the server reads it (ParseConfigFile / ParseConfigFp /
+ * ParseConfigDirectory in guc-file.l, conffiles.c from 16; the same behaviour in 12–18).
+ */
+
+/** The server's CONF_FILE_MAX_DEPTH: the main file is depth 0, an include of depth 11 fails. */
+export const CONF_FILE_MAX_DEPTH = 10;
+export const AUTO_CONF_FILENAME = "postgresql.auto.conf";
+
+export interface SourceRef {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface ConfSetting {
+  /** the name as written (`Work_Mem`, `pgrg.x`) */
+  name: string;
+  /** the name as the server compares it: ASCII-lowercased */
+  key: string;
+  /** the value after de-quoting and escapes */
+  value: string;
+  /** the value token exactly as written (with its quotes) */
+  raw: string;
+  quoted: boolean;
+  file: string;
+  line: number;
+  /** column of the name */
+  column: number;
+  /** column of the first character of the value token (its opening quote when quoted) */
+  valueColumn: number;
+  /** column just after the value token */
+  valueEndColumn: number;
+  /** position in the server's list of items (pg_file_settings.seqno), 1-based */
+  seq: number;
+  /** "main" for postgresql.conf and its includes, "auto" for postgresql.auto.conf and its includes */
+  source: "main" | "auto";
+  /** for each UTF-16 unit of value, the column it came from (for findings inside a value) */
+  valueColumns: number[];
+}
+
+export type ConfProblemCode =
+  | "syntax"
+  | "too-many-errors"
+  | "include-missing"
+  | "include-empty-name"
+  | "include-dir-missing"
+  | "include-dir-stat"
+  | "include-depth"
+  | "include-cycle"
+  | "include-recursion"
+  | "unreadable"
+  | "is-directory"
+  | "not-regular-file";
+
+export interface ConfProblem {
+  code: ConfProblemCode;
+  file: string;
+  /** null for a problem about the whole (top-level) file */
+  line: number | null;
+  column: number | null;
+  message: string;
+  seq: number;
+  /**
+   * What the server records for it in pg_file_settings (sourcefile, sourceline, error), or
+   * null when the server records nothing (it skips the file silently, or would hang on it).
+   * The server's line can differ from ours: a syntax error at the end of a last line that has
+   * no newline is reported one line too early by the server.
+   */
+  server: { file: string | null; line: number; error: string } | null;
+  /** for "syntax": the server's log text, `near token "x"` or `near end of line` */
+  near?: string;
+}
+
+export interface IncludeDirective {
+  kind: "include" | "include_if_exists" | "include_dir";
+  /** the path as written */
+  target: string;
+  /** the absolute path the server resolves it to */
+  resolved: string;
+  file: string;
+  line: number;
+  column: number;
+  valueColumn: number;
+  /** files actually read because of it */
+  files: string[];
+}
+
+export interface ConfFileRead {
+  path: string;
+  depth: number;
+  source: "main" | "auto";
+  /** include directives from the top file to this one (empty for a top file) */
+  chain: SourceRef[];
+}
+
+export interface ConfTree {
+  /** every setting in the order the server lists them (pg_file_settings), earlier ones included */
+  settings: ConfSetting[];
+  /** the setting that wins for each key (last one), when the server would apply the files */
+  effective: Map<string, ConfSetting>;
+  problems: ConfProblem[];
+  includes: IncludeDirective[];
+  files: ConfFileRead[];
+  /** the postgresql.auto.conf path considered, or null when none */
+  autoConf: string | null;
+  /**
+   * false when the server would not read postgresql.auto.conf: it stops after the main file
+   * when that has any error. Its settings are still parsed here (source "auto"), for lint.
+   */
+  serverReadsAutoConf: boolean;
+}
+
+export interface ParseConfOptions {
+  /** absolute path of postgresql.conf */
+  configFile: string;
+  /**
+   * the data directory, where postgresql.auto.conf lives; default: the `data_directory` the
+   * main file sets, else the directory of configFile. `null`: do not read postgresql.auto.conf.
+   */
+  dataDir?: string | null;
+  /**
+   * Stop each file at its first syntax error, as the server does when it logs below LOG
+   * (backends reloading, and the pg_file_settings view). Default false: every error, as at
+   * startup and in the postmaster's reload.
+   */
+  firstErrorOnly?: boolean;
+}
+
+/** ASCII-only lowercase, as guc_name_compare folds. */
+export function confKey(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+/** The server's AbsoluteConfigLocation: absolute paths as given, relative ones canonicalized. */
+export function absoluteConfigLocation(
+  location: string,
+  callingFile: string | null,
+  dataDir: string,
+): string {
+  if (location.startsWith("/")) return location;
+  const base = callingFile !== null ? posix.dirname(callingFile) : dataDir;
+  return canonicalizePath(posix.join(base, location));
+}
+
+function canonicalizePath(p: string): string {
+  const n = posix.normalize(p);
+  return n.length > 1 ? n.replace(/\/+$/, "") : n;
+}
+
+/** strcmp order over UTF-8 bytes, as the server sorts include_dir entries. */
+export function byteCompare(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
+function isBlank(s: string): boolean {
+  return /^[ \t\r\n]*$/.test(s);
+}
+
+/** Where an include directive is: its name's and its value's columns. */
+interface IncludeAt extends SourceRef {
+  valueColumn: number;
+}
+
+interface Frame {
+  file: string;
+  depth: number;
+  chain: SourceRef[];
+}
+
+class TreeParser {
+  settings: ConfSetting[] = [];
+  problems: ConfProblem[] = [];
+  includes: IncludeDirective[] = [];
+  files: ConfFileRead[] = [];
+  private seq = 0;
+  source: "main" | "auto" = "main";
+  constructor(
+    private readonly fs: ConfFs,
+    private readonly dataDir: string,
+    private readonly firstErrorOnly: boolean,
+    private readonly followIncludes = true,
+  ) {}
+
+  private problem(p: Omit<ConfProblem, "seq"> & { recorded?: boolean }): void {
+    // Only problems the server records take a place in its list.
+    const recorded = p.recorded ?? p.server !== null;
+    const { recorded: _r, ...rest } = p;
+    this.problems.push({ ...rest, seq: recorded ? ++this.seq : this.seq });
+  }
+
+  /** ParseConfigFile. `at` is the include directive (null for a top file). Returns the server's OK. */
+  parseFile(
+    location: string,
+    strict: boolean,
+    at: IncludeAt | null,
+    caller: Frame | null,
+    depth: number,
+  ): boolean {
+    const callingFile = caller?.file ?? null;
+    const where = at ?? { file: location, line: 0, column: 0, valueColumn: 0 };
+    const pos = at
+      ? { file: at.file, line: at.line, column: at.column }
+      : { file: location, line: null, column: null };
+    if (isBlank(location)) {
+      this.problem({
+        code: "include-empty-name",
+        ...pos,
+        message: "empty configuration file name",
+        server: { file: callingFile, line: where.line, error: "empty configuration file name" },
+      });
+      return false;
+    }
+    const chain = caller
+      ? [...caller.chain, { file: where.file, line: where.line, column: where.column }]
+      : [];
+    if (depth > CONF_FILE_MAX_DEPTH) {
+      const abs = absoluteConfigLocation(location, callingFile, this.dataDir);
+      const files = [...chain.map((c) => c.file), abs];
+      const seen = new Set<string>();
+      const cycle = files.some((f) => (seen.has(f) ? true : (seen.add(f), false)));
+      const path = chain.map((c) => `${c.file}:${c.line}`).join(" → ");
+      this.problem(
+        cycle
+          ? {
+              code: "include-cycle",
+              ...pos,
+              column: where.valueColumn,
+              message: `include cycle: ${path} → ${abs}; the server follows it ${CONF_FILE_MAX_DEPTH} levels deep and then fails`,
+              server: { file: callingFile, line: where.line, error: "nesting depth exceeded" },
+            }
+          : {
+              code: "include-depth",
+              ...pos,
+              column: where.valueColumn,
+              message: `includes nested deeper than ${CONF_FILE_MAX_DEPTH} levels: ${path} → ${abs}`,
+              server: { file: callingFile, line: where.line, error: "nesting depth exceeded" },
+            },
+      );
+      return false;
+    }
+    const abs = absoluteConfigLocation(location, callingFile, this.dataDir);
+    if (callingFile !== null && abs === callingFile) {
+      this.problem({
+        code: "include-recursion",
+        ...pos,
+        column: where.valueColumn,
+        message: `\`${abs}\` includes itself`,
+        server: { file: callingFile, line: where.line, error: "configuration file recursion" },
+      });
+      return false;
+    }
+    const text = this.fs.readFile(abs);
+    if (isFsError(text)) return this.openFailure(abs, text.error, strict, at, pos, callingFile, where.line);
+    const frame: Frame = { file: abs, depth, chain };
+    this.files.push({ path: abs, depth, source: this.source, chain });
+    return this.parseText(text, frame);
+  }
+
+  private openFailure(
+    abs: string,
+    err: FsError,
+    strict: boolean,
+    at: IncludeAt | null,
+    pos: { file: string; line: number | null; column: number | null },
+    callingFile: string | null,
+    callingLine: number,
+  ): boolean {
+    const p = { ...pos, column: at ? at.valueColumn : null };
+    if (err.kind === "is-directory") {
+      // fopen() of a directory succeeds; the scanner's first read fails.
+      this.problem({
+        code: "is-directory",
+        ...p,
+        message: `\`${abs}\` is a directory, not a file`,
+        server: { file: abs, line: 1, error: "input in flex scanner failed" },
+      });
+      return false;
+    }
+    if (err.kind === "not-regular") {
+      this.problem({
+        code: "not-regular-file",
+        ...p,
+        message: `\`${abs}\` ${err.message}; not read (the server would block or read it without end)`,
+        server: null,
+        recorded: false,
+      });
+      return false;
+    }
+    if (!strict) {
+      if (err.kind !== "missing") {
+        // include_if_exists and postgresql.auto.conf: the server skips any file it cannot open.
+        this.problem({
+          code: "unreadable",
+          ...p,
+          message: `\`${abs}\`: ${err.message}; the server skips it silently`,
+          server: null,
+        });
+      }
+      return true;
+    }
+    const missing = err.kind === "missing" || err.kind === "not-directory";
+    this.problem({
+      code: missing ? "include-missing" : "unreadable",
+      ...p,
+      message: `could not open \`${abs}\`: ${err.message}`,
+      server: { file: callingFile, line: callingLine, error: `could not open file "${abs}"` },
+    });
+    return false;
+  }
+
+  /** ParseConfigDirectory. */
+  private parseDir(
+    dir: string,
+    at: IncludeAt,
+    caller: Frame,
+    depth: number,
+    directive: IncludeDirective,
+  ): boolean {
+    const pos = { file: at.file, line: at.line, column: at.valueColumn };
+    if (isBlank(dir)) {
+      this.problem({
+        code: "include-empty-name",
+        ...pos,
+        message: "empty configuration directory name",
+        server: { file: caller.file, line: at.line, error: "empty configuration directory name" },
+      });
+      return false;
+    }
+    const abs = absoluteConfigLocation(dir, caller.file, this.dataDir);
+    const names = this.fs.listDir(abs);
+    if (isFsError(names)) {
+      this.problem({
+        code: names.error.kind === "permission" ? "unreadable" : "include-dir-missing",
+        ...pos,
+        message: `could not open directory \`${abs}\`: ${names.error.message}`,
+        server: { file: caller.file, line: at.line, error: `could not open directory "${abs}"` },
+      });
+      return false;
+    }
+    const files: string[] = [];
+    for (const name of names) {
+      // Only names ending in ".conf", at least one character before it, not starting with "."
+      if (name.length < 6 || name.startsWith(".") || !name.endsWith(".conf")) continue;
+      const path = canonicalizePath(posix.join(abs, name));
+      const st = this.fs.stat(path);
+      if (isFsError(st)) {
+        this.problem({
+          code: "include-dir-stat",
+          ...pos,
+          message: `could not stat \`${path}\` (${st.error.message}); the server then reads no file of \`${abs}\``,
+          server: { file: caller.file, line: at.line, error: `could not stat file "${path}"` },
+        });
+        return false;
+      }
+      if (st.type !== "directory") files.push(path);
+    }
+    files.sort(byteCompare);
+    for (const f of files) {
+      directive.files.push(f);
+      // The first file that fails ends the directory: the rest are not read.
+      if (!this.parseFile(f, true, at, caller, depth)) return false;
+    }
+    return true;
+  }
+
+  /** ParseConfigFp. */
+  parseText(text: string, frame: Frame): boolean {
+    const sc = new Scanner(text);
+    const lines = lineStarts(text);
+    const col = (offset: number, line: number): number => columnOf(text, lines[line - 1] ?? 0, offset);
+    let ok = true;
+    let errors = 0;
+    let tok: Token;
+    for (;;) {
+      tok = sc.next();
+      if (tok.kind === "EOF") break;
+      if (tok.kind === "EOL") continue;
+      let bad: Token;
+      parse: {
+        if (tok.kind !== "ID" && tok.kind !== "QUALIFIED_ID") {
+          bad = tok;
+          break parse;
+        }
+        const nameTok = tok;
+        tok = sc.next();
+        if (tok.kind === "EQUALS") tok = sc.next();
+        if (
+          tok.kind !== "ID" &&
+          tok.kind !== "STRING" &&
+          tok.kind !== "INTEGER" &&
+          tok.kind !== "REAL" &&
+          tok.kind !== "UNQUOTED_STRING"
+        ) {
+          bad = tok;
+          break parse;
+        }
+        const valueTok = tok;
+        tok = sc.next();
+        if (tok.kind !== "EOL" && tok.kind !== "EOF") {
+          bad = tok;
+          break parse;
+        }
+        if (!this.item(nameTok, valueTok, frame, col)) ok = false;
+        if (tok.kind === "EOF") return ok;
+        continue;
+      }
+      // parse_error
+      ok = false;
+      errors++;
+      const atEnd = bad.kind === "EOL" || bad.kind === "EOF";
+      const line = bad.line;
+      const serverLine = bad.kind === "EOF" ? bad.line - 1 : bad.line;
+      const near = atEnd ? "near end of line" : `near token "${bad.text}"`;
+      this.problem({
+        code: "syntax",
+        file: frame.file,
+        line,
+        column: col(bad.start, line),
+        message: atEnd
+          ? "syntax error: the line ends before a value"
+          : `syntax error near \`${bad.text}\`${syntaxHint(bad, text)}`,
+        near,
+        server: { file: frame.file, line: serverLine, error: "syntax error" },
+      });
+      if (errors >= 100 || this.firstErrorOnly) {
+        if (errors >= 100) {
+          this.problem({
+            code: "too-many-errors",
+            file: frame.file,
+            line: null,
+            column: null,
+            message: "too many syntax errors; the server abandons the rest of the file",
+            server: null,
+            recorded: false,
+          });
+        }
+        return ok;
+      }
+      while (tok.kind !== "EOL" && tok.kind !== "EOF") tok = sc.next();
+      if (tok.kind === "EOF") break;
+    }
+    return ok;
+  }
+
+  private item(
+    nameTok: Token,
+    valueTok: Token,
+    frame: Frame,
+    col: (offset: number, line: number) => number,
+  ): boolean {
+    const line = nameTok.line;
+    const quoted = valueTok.kind === "STRING";
+    const decoded = quoted
+      ? decodeQuoted(valueTok.text)
+      : { value: valueTok.text, offsets: [...valueTok.text].map((_, i) => i).concat(valueTok.text.length) };
+    const valueColumn = col(valueTok.start, line);
+    const key = confKey(nameTok.text);
+    const at = { file: frame.file, line, column: col(nameTok.start, line), valueColumn };
+    if (key === "include" || key === "include_if_exists" || key === "include_dir") {
+      const directive: IncludeDirective = {
+        kind: key,
+        target: decoded.value,
+        resolved: absoluteConfigLocation(decoded.value, frame.file, this.dataDir),
+        ...at,
+        files: [],
+      };
+      this.includes.push(directive);
+      if (!this.followIncludes) return true;
+      if (key === "include_dir") return this.parseDir(decoded.value, at, frame, frame.depth + 1, directive);
+      const before = this.files.length;
+      const ok = this.parseFile(decoded.value, key === "include", at, frame, frame.depth + 1);
+      if (this.files.length > before) directive.files.push(directive.resolved);
+      return ok;
+    }
+    // Offsets of a value map to columns on the same line (no token spans lines).
+    const valueColumns = decoded.offsets.slice(0, -1).map((o) => col(valueTok.start + o, line));
+    this.settings.push({
+      name: nameTok.text,
+      key,
+      value: decoded.value,
+      raw: valueTok.text,
+      quoted,
+      file: frame.file,
+      line,
+      column: at.column,
+      valueColumn,
+      valueEndColumn: col(valueTok.start + valueTok.text.length, line),
+      seq: ++this.seq,
+      source: this.source,
+      valueColumns,
+    });
+    return true;
+  }
+}
+
+const SMART_QUOTES = /[\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033]/;
+
+function syntaxHint(bad: Token, text: string): string {
+  const lineEnd = text.indexOf("\n", bad.start);
+  const rest = text.slice(text.lastIndexOf("\n", bad.start) + 1, lineEnd < 0 ? text.length : lineEnd);
+  if (SMART_QUOTES.test(rest))
+    return "; note that typographic quotes are not quotes to the server: use ' (U+0027)";
+  if (bad.text === '"') return "; note that values are quoted with single quotes";
+  if (bad.kind === "QUALIFIED_ID") return "; note that a value of the form `a.b` must be quoted";
+  return "";
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** 1-based column in characters (code points) of a UTF-16 offset. */
+function columnOf(text: string, lineStart: number, offset: number): number {
+  let col = 1;
+  for (let i = lineStart; i < offset; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff) col++;
+  }
+  return col;
+}
+
+/**
+ * Parse postgresql.conf with every include, then postgresql.auto.conf, as the server does at
+ * startup. Pure over `fs`.
+ */
+export function parseConfigTree(fs: ConfFs, opts: ParseConfOptions): ConfTree {
+  const guessDataDir = posix.dirname(opts.configFile);
+  const p = new TreeParser(fs, opts.dataDir ?? guessDataDir, opts.firstErrorOnly ?? false);
+  const ok = p.parseFile(opts.configFile, true, null, null, 0);
+  let autoConf: string | null = null;
+  if (opts.dataDir !== null) {
+    let dataDir = opts.dataDir;
+    if (dataDir === undefined) {
+      const dd = [...p.settings].reverse().find((s) => s.key === "data_directory");
+      dataDir = dd?.value.startsWith("/") ? dd.value : guessDataDir;
+    }
+    autoConf = posix.join(dataDir, AUTO_CONF_FILENAME);
+    const p2 = new TreeParser(fs, dataDir, opts.firstErrorOnly ?? false);
+    p2.source = "auto";
+    // The auto file continues the server's list; renumber after the main list.
+    p2.parseFile(autoConf, false, null, null, 0);
+    const offset = Math.max(0, ...p.settings.map((s) => s.seq), ...p.problems.map((q) => q.seq));
+    for (const s of p2.settings) p.settings.push({ ...s, seq: s.seq + offset });
+    for (const q of p2.problems) p.problems.push({ ...q, seq: q.seq + offset });
+    p.includes.push(...p2.includes);
+    p.files.push(...p2.files);
+  }
+  const effective = new Map<string, ConfSetting>();
+  for (const s of p.settings) {
+    if (s.source === "auto" && !ok) continue;
+    effective.set(s.key, s);
+  }
+  return {
+    settings: p.settings,
+    effective,
+    problems: p.problems,
+    includes: p.includes,
+    files: p.files,
+    autoConf,
+    serverReadsAutoConf: autoConf !== null && ok,
+  };
+}
+
+/** Parse one file's text without following includes (directives are listed, not read). */
+export function parseConfText(
+  text: string,
+  file: string,
+): { settings: ConfSetting[]; problems: ConfProblem[]; includes: IncludeDirective[] } {
+  const noFs: ConfFs = {
+    readFile: () => "",
+    listDir: () => [],
+    stat: () => ({ type: "file" }),
+  };
+  const p = new TreeParser(noFs, posix.dirname(file), false, false);
+  p.files.push({ path: file, depth: 0, source: "main", chain: [] });
+  p.parseText(text, { file, depth: 0, chain: [] });
+  return { settings: p.settings, problems: p.problems, includes: p.includes };
+}
