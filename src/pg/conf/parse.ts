@@ -222,8 +222,7 @@ class TreeParser {
     if (depth > CONF_FILE_MAX_DEPTH) {
       const abs = absoluteConfigLocation(location, callingFile, this.dataDir);
       const files = [...chain.map((c) => c.file), abs];
-      const seen = new Set<string>();
-      const cycle = files.some((f) => (seen.has(f) ? true : (seen.add(f), false)));
+      const cycle = new Set(files).size < files.length;
       const path = chain.map((c) => `${c.file}:${c.line}`).join(" → ");
       this.problem(
         cycle
@@ -381,35 +380,14 @@ class TreeParser {
       tok = sc.next();
       if (tok.kind === "EOF") break;
       if (tok.kind === "EOL") continue;
-      let bad: Token;
-      parse: {
-        if (tok.kind !== "ID" && tok.kind !== "QUALIFIED_ID") {
-          bad = tok;
-          break parse;
-        }
-        const nameTok = tok;
-        tok = sc.next();
-        if (tok.kind === "EQUALS") tok = sc.next();
-        if (
-          tok.kind !== "ID" &&
-          tok.kind !== "STRING" &&
-          tok.kind !== "INTEGER" &&
-          tok.kind !== "REAL" &&
-          tok.kind !== "UNQUOTED_STRING"
-        ) {
-          bad = tok;
-          break parse;
-        }
-        const valueTok = tok;
-        tok = sc.next();
-        if (tok.kind !== "EOL" && tok.kind !== "EOF") {
-          bad = tok;
-          break parse;
-        }
-        if (!this.item(nameTok, valueTok, frame, col)) ok = false;
-        if (tok.kind === "EOF") return ok;
+      const res = this.line(tok, sc, frame, col);
+      if (res.ok) {
+        if (!res.itemOk) ok = false;
+        if (res.eof) return ok;
         continue;
       }
+      const bad = res.bad;
+      tok = bad;
       // parse_error
       ok = false;
       errors++;
@@ -446,6 +424,31 @@ class TreeParser {
       if (tok.kind === "EOF") break;
     }
     return ok;
+  }
+
+  /** One logical line from its first token: a setting, or the token where the server gives up. */
+  private line(
+    first: Token,
+    sc: Scanner,
+    frame: Frame,
+    col: (offset: number, line: number) => number,
+  ): { ok: true; itemOk: boolean; eof: boolean } | { ok: false; bad: Token } {
+    if (first.kind !== "ID" && first.kind !== "QUALIFIED_ID") return { ok: false, bad: first };
+    let tok = sc.next();
+    if (tok.kind === "EQUALS") tok = sc.next();
+    if (
+      tok.kind !== "ID" &&
+      tok.kind !== "STRING" &&
+      tok.kind !== "INTEGER" &&
+      tok.kind !== "REAL" &&
+      tok.kind !== "UNQUOTED_STRING"
+    ) {
+      return { ok: false, bad: tok };
+    }
+    const valueTok = tok;
+    tok = sc.next();
+    if (tok.kind !== "EOL" && tok.kind !== "EOF") return { ok: false, bad: tok };
+    return { ok: true, itemOk: this.item(first, valueTok, frame, col), eof: tok.kind === "EOF" };
   }
 
   private item(
