@@ -56,6 +56,8 @@ export interface NodeModel {
   sourceAddress: string;
   adminUser: string;
   osUser: string;
+  /** libpq password file the standby's runbook writes and primary_conninfo names. */
+  passfile: string;
   tls: TlsPaths;
   /** Spec-relative paths of the node's current files, resolved to absolute paths. */
   base: { postgresqlConf?: string; pgHbaConf?: string };

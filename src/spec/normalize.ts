@@ -78,6 +78,7 @@ export function normalize(value: unknown, file: string, absPath: string): Topolo
       sourceAddress: opt(n.source_address) ?? host,
       adminUser: opt(n.admin_user) ?? "postgres",
       osUser: opt(n.os_user) ?? "postgres",
+      passfile: opt(n.passfile) ?? `${dataDirectory.replace(/\/+$/, "")}.pgpass`,
       tls: { ...replTls, ...tlsOf(n.tls) },
       base: {
         ...(opt(base.postgresql_conf)

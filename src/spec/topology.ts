@@ -74,7 +74,7 @@ export function topologyProblems(doc: SourceDoc): Problem[] {
 
   // Standby-only keys on the primary.
   for (const { i, n } of primaries) {
-    for (const key of ["upstream", "slot", "sync", "apply_delay"]) {
+    for (const key of ["upstream", "slot", "sync", "apply_delay", "passfile"]) {
       if (n[key] !== undefined && !(key === "sync" && n[key] === false)) {
         report(["nodes", i, key], `nodes[${i}].${key}: \`${key}\` is for standbys only`, "key");
       }
@@ -268,9 +268,8 @@ export function topologyProblems(doc: SourceDoc): Problem[] {
       `replication.sslmode: \`${sslmode}\` needs \`replication.tls.ca_file\` (the standbys' sslrootcert)`,
     );
   }
-  // verify-* needs certificates that match the CA; `require` needs ssl = on, which Debian's
-  // stock cluster already has (snakeoil certificate) and the other layouts do not.
-  if (tlsRequired && (sslmode !== "require" || layout !== "debian")) {
+  // TLS replication needs ssl = on on every node that may serve a standby, so certificates.
+  if (tlsRequired) {
     const lacking = (k: string) =>
       nodes.filter(({ n }) => tls[k] === undefined && (isObj(n.tls) ? n.tls : {})[k] === undefined);
     for (const k of ["server_cert", "server_key"]) {
