@@ -1,0 +1,210 @@
+import { createHash } from "node:crypto";
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { createTwoFilesPatch } from "diff";
+import type { RenderedFile } from "./render.js";
+
+/** render's record of what it wrote, so it never overwrites or deletes anything else. */
+export const MANIFEST = ".pgrepl-gen-manifest.json";
+
+interface Manifest {
+  generator: "pgrepl-gen";
+  spec: string;
+  files: Record<string, { sha256: string; mode: string }>;
+}
+
+export interface WriteOptions {
+  force: boolean;
+  prune: boolean;
+}
+
+export interface WriteReport {
+  written: string[];
+  unchanged: string[];
+  removed: string[];
+  /** Files of nodes no longer in the spec, kept because --prune was not given. */
+  kept: string[];
+  /** Files render refused to touch (exit 2); nothing was written when this is non-empty. */
+  refused: { path: string; reason: string }[];
+}
+
+const sha256 = (s: string | Buffer) => createHash("sha256").update(s).digest("hex");
+const octal = (m: number) => `0${(m & 0o777).toString(8)}`;
+
+function readManifest(dir: string): Manifest | undefined {
+  const p = join(dir, MANIFEST);
+  if (!existsSync(p)) return undefined;
+  try {
+    const m = JSON.parse(readFileSync(p, "utf8")) as Manifest;
+    if (m.generator !== "pgrepl-gen" || typeof m.files !== "object") return undefined;
+    return m;
+  } catch {
+    return undefined;
+  }
+}
+
+function currentHash(path: string): string | undefined {
+  try {
+    const st = lstatSync(path);
+    if (!st.isFile()) return `not-a-file:${st.mode}`;
+    return sha256(readFileSync(path));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes via a temporary file and rename: a reader never sees half a file, a crash leaves the old one. */
+function writeAtomic(path: string, content: string, mode: number): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${Math.random().toString(36).slice(2)}.pgrepl-gen.tmp`);
+  const fd = openSync(tmp, "wx", mode);
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  chmodSync(tmp, mode);
+  renameSync(tmp, path);
+}
+
+export function writeRendered(
+  dir: string,
+  spec: string,
+  files: RenderedFile[],
+  opts: WriteOptions,
+): WriteReport {
+  const report: WriteReport = { written: [], unchanged: [], removed: [], kept: [], refused: [] };
+  const old = readManifest(dir);
+  const owned = old?.files ?? {};
+  const plan: RenderedFile[] = [];
+
+  for (const f of files) {
+    const target = join(dir, f.path);
+    const now = currentHash(target);
+    const want = sha256(f.content);
+    if (now === undefined) {
+      plan.push(f);
+      continue;
+    }
+    if (now === want) {
+      if (owned[f.path]?.mode !== octal(f.mode) || (lstatSync(target).mode & 0o777) !== f.mode) plan.push(f);
+      else report.unchanged.push(f.path);
+      continue;
+    }
+    const mine = owned[f.path];
+    if (mine && mine.sha256 === now) plan.push(f);
+    else if (opts.force) plan.push(f);
+    else {
+      report.refused.push({
+        path: f.path,
+        reason: mine ? "edited since pgrepl-gen wrote it" : "not written by pgrepl-gen",
+      });
+    }
+  }
+
+  const rendered = new Set(files.map((f) => f.path));
+  const stale = Object.keys(owned).filter((p) => !rendered.has(p));
+  const toRemove: string[] = [];
+  for (const p of stale) {
+    const now = currentHash(join(dir, p));
+    if (now === undefined) continue;
+    if (!opts.prune) {
+      report.kept.push(p);
+      continue;
+    }
+    if (now === owned[p]?.sha256 || opts.force) toRemove.push(p);
+    else report.refused.push({ path: p, reason: "edited since pgrepl-gen wrote it; not removed" });
+  }
+
+  if (report.refused.length > 0) return report;
+
+  for (const f of plan) {
+    writeAtomic(join(dir, f.path), f.content, f.mode);
+    report.written.push(f.path);
+  }
+  for (const p of toRemove) {
+    unlinkSync(join(dir, p));
+    report.removed.push(p);
+    removeEmptyParents(dir, dirname(join(dir, p)));
+  }
+  const manifest: Manifest = { generator: "pgrepl-gen", spec, files: {} };
+  for (const f of files) manifest.files[f.path] = { sha256: sha256(f.content), mode: octal(f.mode) };
+  for (const p of report.kept) {
+    const entry = owned[p];
+    if (entry) manifest.files[p] = entry;
+  }
+  writeAtomic(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, 0o644);
+  return report;
+}
+
+function removeEmptyParents(root: string, dir: string): void {
+  let d = dir;
+  while (relative(root, d) !== "" && !relative(root, d).startsWith("..")) {
+    try {
+      if (readdirSync(d).length > 0) return;
+      rmdirSync(d);
+    } catch {
+      return;
+    }
+    d = dirname(d);
+  }
+}
+
+export interface DriftReport {
+  /** Unified diffs, one per drifted file, paths relative to the output dir. */
+  diffs: string[];
+  /** One line per drift that a diff cannot show (mode, stale file). */
+  notes: string[];
+}
+
+/** `render --check`: what differs between DIR and what would be rendered. Reads only. */
+export function checkRendered(dir: string, files: RenderedFile[]): DriftReport {
+  const diffs: string[] = [];
+  const notes: string[] = [];
+  for (const f of files) {
+    const target = join(dir, f.path);
+    let current: string | undefined;
+    try {
+      current = lstatSync(target).isFile() ? readFileSync(target, "utf8") : undefined;
+    } catch {
+      current = undefined;
+    }
+    if (current === undefined) {
+      diffs.push(
+        createTwoFilesPatch("/dev/null", `b/${f.path}`, "", f.content).replace(/^(Index: .*\n)?=+\n/, ""),
+      );
+      continue;
+    }
+    if (current !== f.content) {
+      diffs.push(
+        createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, current, f.content).replace(
+          /^(Index: .*\n)?=+\n/,
+          "",
+        ),
+      );
+    } else if ((lstatSync(target).mode & 0o777) !== f.mode) {
+      notes.push(`${f.path}: mode ${octal(lstatSync(target).mode)}, expected ${octal(f.mode)}`);
+    }
+  }
+  const rendered = new Set(files.map((f) => f.path));
+  for (const p of Object.keys(readManifest(dir)?.files ?? {})) {
+    if (!rendered.has(p) && existsSync(join(dir, p)))
+      notes.push(`${p}: no longer rendered (a node left the spec); \`render --prune\` removes it`);
+  }
+  return { diffs, notes };
+}
