@@ -267,15 +267,26 @@ function hbaFor(t: Topology, n: NodeModel): HbaEntry[] {
   const suppress: Suppression[] = [];
   if (!tls) suppress.push({ rule: "replication-unencrypted", reason: `the spec sets sslmode: ${r.sslmode}` });
   if (r.auth === "md5") suppress.push({ rule: "hba-weak-auth", reason: "the spec sets auth: md5" });
-  return peers.map((p) => ({
-    type: tls ? "hostssl" : "host",
-    database: "replication",
-    user: r.user,
-    address: hbaAddress(p.sourceAddress),
-    method: r.auth,
-    peer: p.name,
-    suppress,
-  }));
+  // One line per address: nodes sharing a source address (several clusters on one host) share it.
+  const byAddress = new Map<string, HbaEntry>();
+  for (const p of peers) {
+    const address = hbaAddress(p.sourceAddress);
+    const seen = byAddress.get(address);
+    if (seen) {
+      seen.peer = `${seen.peer}, ${p.name}`;
+      continue;
+    }
+    byAddress.set(address, {
+      type: tls ? "hostssl" : "host",
+      database: "replication",
+      user: r.user,
+      address,
+      method: r.auth,
+      peer: p.name,
+      suppress,
+    });
+  }
+  return [...byAddress.values()];
 }
 
 export function planRender(t: Topology): RenderPlan {

@@ -107,7 +107,6 @@ function runbookData(plan: RenderPlan, p: NodePlan, specFile: string) {
     hasSync: n.role === "primary" && t.replication.synchronous !== undefined,
     syncParamsPattern: p.syncParams.length > 0 ? p.syncParams.join("|") : "pgrepl_gen_none",
     expectedSyncText: p.expectedReplication
-      .filter((e) => e.state !== "async")
       .map((e) => `${e.name}=${e.state}`)
       .sort(byteOrder)
       .join(" "),
