@@ -398,6 +398,7 @@ class HbaReader {
     for (const l of lines) {
       if (l.error !== null) {
         fail(l.error);
+        tl.serverKnows &&= l.serverKnows;
         return;
       }
       for (const f of l.fields) for (const t of f.tokens) tokens.push({ ...t, via: t.via ?? path });
