@@ -127,6 +127,7 @@ function hbaLine(e: NodePlan["hba"][number]): string {
 }
 
 function patch(fileName: string, oldText: string | undefined, newText: string): string {
+  if (oldText === newText) return ""; // nothing to change: no empty hunk header for patch(1) to misread
   const oldName = oldText === undefined ? "/dev/null" : `a/${fileName}`;
   const body = createTwoFilesPatch(oldName, `b/${fileName}`, oldText ?? "", newText, undefined, undefined, {
     context: 3,

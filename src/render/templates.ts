@@ -35,3 +35,12 @@ export function renderTemplate(name: string, data: object): string {
     partials: { service: engine().partials[`service-${(data as { layoutName?: string }).layoutName}`] },
   });
 }
+
+/** A partial on its own (the runbook's awk programs, which tests run against the TypeScript twins). */
+export function renderPartial(name: string): string {
+  const p = engine().partials[name];
+  if (p === undefined) throw new Error(`no partial ${name}`);
+  return typeof p === "string"
+    ? engine().compile(p, { noEscape: true })({})
+    : (p as Handlebars.TemplateDelegate)({});
+}
