@@ -56,7 +56,7 @@ function splitFields(line: string): Array<{ raw: string; start: number }> {
   return out;
 }
 
-function unescape(raw: string): string {
+function pgpassUnescape(raw: string): string {
   let out = "";
   for (let i = 0; i < raw.length; i++) {
     if (raw[i] === "\\" && i + 1 < raw.length) i++;
@@ -100,7 +100,7 @@ export function parsePgpass(text: string): PgpassResult {
     }
     const f = (i: number): PgpassField => {
       const x = fields[i] as { raw: string; start: number };
-      return { value: unescape(x.raw), wildcard: x.raw === "*", column: column(line, x.start) };
+      return { value: pgpassUnescape(x.raw), wildcard: x.raw === "*", column: column(line, x.start) };
     };
     const pw = fields[4] as { raw: string; start: number };
     entries.push({
@@ -109,7 +109,7 @@ export function parsePgpass(text: string): PgpassResult {
       port: f(1),
       database: f(2),
       user: f(3),
-      password: unescape(pw.raw),
+      password: pgpassUnescape(pw.raw),
       passwordColumn: column(line, pw.start),
     });
   });
