@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -117,6 +118,7 @@ describe("against the real libpq (psql 15)", () => {
     );
     expect(r.stderr).toBe("");
     expect(r.stdout.trim()).toBe("odd:user");
+    rmSync(dir, { recursive: true, force: true });
     const entry = matchPgpass(parsePgpass(`${line}\n`).entries, {
       host: server.socketDir,
       port: server.port,

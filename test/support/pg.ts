@@ -115,13 +115,22 @@ function hookCleanup(): void {
   if (cleanupHooked) return;
   cleanupHooked = true;
   // Last resort when a test dies without calling stop(): synchronous, immediate shutdown.
-  process.on("exit", () => {
+  const cleanup = (): void => {
     for (const s of running) {
       runAsPostgres(join(s.bin, "pg_ctl"), ["-D", s.dataDir, "-m", "immediate", "-w", "stop"]);
       rmSync(s.root, { recursive: true, force: true });
     }
+    running.clear();
     for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-  });
+    tempDirs.clear();
+  };
+  process.on("exit", cleanup);
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(sig, () => {
+      cleanup();
+      process.kill(process.pid, sig);
+    });
+  }
 }
 
 function requireBinaries(bin: string, names: string[]): void {
