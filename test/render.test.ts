@@ -122,8 +122,10 @@ describe("patches apply with patch -p1 to the files they were made against", () 
         if (inherit) cpSync(inherit, dir, { recursive: true });
         else {
           mkdirSync(dir, { recursive: true });
-          writeFileSync(join(dir, "postgresql.conf"), stockFile(t.postgres, t.layout, "postgresql.conf", n));
-          writeFileSync(join(dir, "pg_hba.conf"), stockFile(t.postgres, t.layout, "pg_hba.conf", n));
+          const base = (file: "postgresql.conf" | "pg_hba.conf", own: string | undefined) =>
+            own ? readFileSync(own, "utf8") : stockFile(t.postgres, t.layout, file, n);
+          writeFileSync(join(dir, "postgresql.conf"), base("postgresql.conf", n.base.postgresqlConf));
+          writeFileSync(join(dir, "pg_hba.conf"), base("pg_hba.conf", n.base.pgHbaConf));
         }
         for (const p of ["postgresql.conf.patch", "pg_hba.conf.patch"]) {
           const r = spawnSync("patch", ["-p1", "--batch", "--forward", "--no-backup-if-mismatch", "-F0"], {
@@ -206,6 +208,16 @@ describe("what render decides", () => {
       expect(dropIn).toMatch(/^max_connections = 300\b/m);
       expect(dropIn).toMatch(/^max_locks_per_transaction = 128\b/m);
     }
+  });
+
+  it("takes the standby minimums from the base postgresql.conf the primary already has", () => {
+    const files = new Map(
+      renderFiles(load("fixtures/specs/base-configs.yaml"), "b.yaml").map((f) => [f.path, f.content]),
+    );
+    expect(files.get("pg2/conf.d/pgrepl-gen.conf")).toMatch(/^max_connections = 400\b/m);
+    expect(files.get("pg1/postgresql.conf.patch")).toContain(
+      "made against the node's base files (base/pg1-postgresql.conf, base/pg1-pg_hba.conf",
+    );
   });
 
   it("quotes synchronous standby names and uses FIRST/ANY", () => {

@@ -97,10 +97,20 @@ export function hbaAddress(host: string): string {
 }
 
 /** The value of a parameter on a node before pgrepl-gen raises it: the spec's, else the server default. */
+/**
+ * Values a node's own postgresql.conf sets before pgrepl-gen's drop-in (its `base` file, the file
+ * it inherits from its upstream, or the stock file), as name → value; supplied by the caller.
+ */
+export type BaseSettings = (node: NodeModel) => ReadonlyMap<string, string>;
+
+let baseSettings: BaseSettings = () => new Map();
+
 function ownValue(t: Topology, n: NodeModel, name: string): number {
   const v = n.settings[name];
   if (typeof v === "number") return v;
   if (typeof v === "string" && /^\d+$/.test(v)) return Number(v);
+  const fromFile = baseSettings(n).get(name);
+  if (fromFile !== undefined && /^\d+$/.test(fromFile)) return Number(fromFile);
   return bootValue(t.postgres, name);
 }
 
@@ -289,7 +299,8 @@ function hbaFor(t: Topology, n: NodeModel): HbaEntry[] {
   return [...byAddress.values()];
 }
 
-export function planRender(t: Topology): RenderPlan {
+export function planRender(t: Topology, base: BaseSettings = () => new Map()): RenderPlan {
+  baseSettings = base;
   const primary = primaryOf(t);
   const computed = new Map<string, number>();
   const nodes: NodePlan[] = t.nodes.map((n) => {

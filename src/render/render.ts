@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import { createTwoFilesPatch } from "diff";
 import { VERSION } from "../cli/version.js";
+import { parseConfText } from "../pg/conf/index.js";
 import { ensureConfDInclude, setDataDirectory } from "../pg/conf-edit.js";
 import { placeHbaBlock } from "../pg/hba-placement.js";
 import { LAYOUTS } from "../pg/layouts.js";
 import { pgpassField } from "../pg/pgpass-format.js";
 import { sqlLiteral } from "../pg/quote.js";
-import { nodeByName, type Topology, upstreamFirstOrder } from "../spec/model.js";
+import { type NodeModel, nodeByName, type Topology, upstreamFirstOrder } from "../spec/model.js";
 import { type NodePlan, planRender, type RenderPlan } from "./model.js";
 import { stockDescription, stockFile } from "./stock.js";
 import { renderTemplate } from "./templates.js";
@@ -136,9 +137,23 @@ function patch(fileName: string, oldText: string | undefined, newText: string): 
   return body.replace(/^(Index: .*\n)?=+\n/, "");
 }
 
+/** The postgresql.conf a node has before pgrepl-gen touches it. */
+function baseConfText(t: Topology, n: NodeModel): string {
+  if (n.base.postgresqlConf) return readFileSync(n.base.postgresqlConf, "utf8");
+  const up = n.upstream ? nodeByName(t, n.upstream) : undefined;
+  if (LAYOUTS[t.layout].configInDataDir && up) return baseConfText(t, up);
+  return stockFile(t.postgres, t.layout, "postgresql.conf", n);
+}
+
+function baseConfSettings(t: Topology, n: NodeModel): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const s of parseConfText(baseConfText(t, n), "postgresql.conf").settings) m.set(s.key, s.value);
+  return m;
+}
+
 /** Everything `render` writes, in a stable order. Pure apart from reading the spec's base files. */
 export function renderFiles(t: Topology, specFile: string): RenderedFile[] {
-  const plan = planRender(t);
+  const plan = planRender(t, (n) => baseConfSettings(t, n));
   const files: RenderedFile[] = [];
   const finals = new Map<string, ConfigFiles>();
   const layout = LAYOUTS[t.layout];
@@ -171,7 +186,7 @@ export function renderFiles(t: Topology, specFile: string): RenderedFile[] {
           ? readFileSync(n.base.pgHbaConf, "utf8")
           : stockFile(t.postgres, t.layout, "pg_hba.conf", n),
         dropIn: undefined,
-        source: `the node's base files (${[n.base.postgresqlConf, n.base.pgHbaConf].filter(Boolean).join(", ")})`,
+        source: `the node's base files (${[n.base.postgresqlConfAsWritten, n.base.pgHbaConfAsWritten].filter(Boolean).join(", ")}, relative to the spec)`,
       };
     } else if (inherited) {
       base = {

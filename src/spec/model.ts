@@ -60,7 +60,12 @@ export interface NodeModel {
   passfile: string;
   tls: TlsPaths;
   /** Spec-relative paths of the node's current files, resolved to absolute paths. */
-  base: { postgresqlConf?: string; pgHbaConf?: string };
+  base: {
+    postgresqlConf?: string;
+    pgHbaConf?: string;
+    postgresqlConfAsWritten?: string;
+    pgHbaConfAsWritten?: string;
+  };
   /** cluster-wide settings with this node's overrides applied. */
   settings: Record<string, SettingValue>;
   /** Position of the node in the spec (index in `nodes`). */

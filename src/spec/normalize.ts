@@ -82,9 +82,17 @@ export function normalize(value: unknown, file: string, absPath: string): Topolo
       tls: { ...replTls, ...tlsOf(n.tls) },
       base: {
         ...(opt(base.postgresql_conf)
-          ? { postgresqlConf: resolve(specDir, base.postgresql_conf as string) }
+          ? {
+              postgresqlConf: resolve(specDir, base.postgresql_conf as string),
+              postgresqlConfAsWritten: base.postgresql_conf as string,
+            }
           : {}),
-        ...(opt(base.pg_hba_conf) ? { pgHbaConf: resolve(specDir, base.pg_hba_conf as string) } : {}),
+        ...(opt(base.pg_hba_conf)
+          ? {
+              pgHbaConf: resolve(specDir, base.pg_hba_conf as string),
+              pgHbaConfAsWritten: base.pg_hba_conf as string,
+            }
+          : {}),
       },
       settings: { ...settings, ...(obj(n.settings) as Record<string, SettingValue>) },
       index,
