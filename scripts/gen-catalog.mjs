@@ -812,11 +812,12 @@ export function normaliseDebian(files, o) {
 
 /**
  * Runs the real pg_createcluster into a throwaway configuration root (PG_CLUSTER_CONF_ROOT,
- * so /etc/postgresql is not touched) and data directory. For a major whose binaries are
- * not under /usr/lib/postgresql, a private mount namespace shows postgresql-common a
- * /usr/lib/postgresql that holds just that major's cached binaries; the real directory is
- * never modified.
- * @param {import("./pg-binaries.mjs").PgBinaries} bin
+ * so /etc/postgresql is not touched) and data directory, inside a private mount namespace
+ * where /var/run/postgresql is a throwaway directory too (before 15 pg_createcluster creates
+ * the stats_temp_directory there). For a major whose binaries are not under
+ * /usr/lib/postgresql, the namespace also shows postgresql-common a /usr/lib/postgresql that
+ * holds just that major's cached binaries. The real directories are never modified.
+ * @param {{major: number, binDir: string}} bin
  * @param {boolean} useSystemBinaries  true: Debian's own packages under /usr/lib/postgresql
  * @returns {Promise<{files: {conf: string, hba: string}, o: {major: number, cluster: string, port: number, dataDir: string, confRoot: string}}>}
  */
@@ -851,29 +852,35 @@ export async function runPgCreatecluster(bin, useSystemBinaries) {
       "--no-sync",
     ];
     const env = { ...GEN_ENV, PG_CLUSTER_CONF_ROOT: o.confRoot };
-    if (useSystemBinaries) {
-      await run("pg_createcluster", createArgs, { env });
-    } else {
-      const libRoot = path.join(tmp, "lib");
+    // As on a Debian host: owned by postgres, group-writable, setgid.
+    const runDir = path.join(tmp, "run");
+    await mkdir(runDir);
+    const { uid, gid } = await postgresUser();
+    await chown(runDir, uid, gid);
+    await chmod(runDir, 0o2775);
+    let libRoot = "";
+    if (!useSystemBinaries) {
+      libRoot = path.join(tmp, "lib");
       await mkdir(libRoot);
       await symlink(path.dirname(bin.binDir), path.join(libRoot, String(bin.major)));
-      const script = 'mount --bind "$1" "$2" && shift 2 && exec pg_createcluster "$@"';
+    }
+    const script = [
+      `mount --bind "$1" ${DEBIAN_SOCKET_DIR}`,
+      `if [ -n "$2" ]; then mount --bind "$2" ${DEBIAN_BINROOT}; fi`,
+      "shift 2",
+      'exec pg_createcluster "$@"',
+    ].join(" && ");
+    if (await canUnshare()) {
       await run(
         "unshare",
-        [
-          "--mount",
-          "--propagation",
-          "private",
-          "sh",
-          "-c",
-          script,
-          "sh",
-          libRoot,
-          DEBIAN_BINROOT,
-          ...createArgs,
-        ],
+        ["--mount", "--propagation", "private", "sh", "-c", script, "sh", runDir, libRoot, ...createArgs],
         { env },
       );
+    } else if (useSystemBinaries && bin.major >= 15) {
+      // No namespaces here: from 15 on, pg_createcluster leaves nothing in /var/run/postgresql.
+      await run("pg_createcluster", createArgs, { env });
+    } else {
+      throw new Error("unshare --mount is not permitted here");
     }
     const confDir = path.join(o.confRoot, String(bin.major), o.cluster);
     const files = {
@@ -884,6 +891,17 @@ export async function runPgCreatecluster(bin, useSystemBinaries) {
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** @type {Promise<boolean> | undefined} */
+let unshareWorks;
+/** Whether this process may create a private mount namespace (root, not forbidden by the container). */
+function canUnshare() {
+  unshareWorks ??= run("unshare", ["--mount", "--propagation", "private", "true"]).then(
+    () => true,
+    () => false,
+  );
+  return unshareWorks;
 }
 
 /**
@@ -945,15 +963,14 @@ async function debianStock(h, bin, log) {
     dataDir: "/var/lib/postgresql/x/data",
     confRoot: "/var/lib/postgresql/x/etc",
   };
-  if (real) {
+  // Debian's own binaries come with Debian's own postgresql.conf.sample: derive from their initdb.
+  const base = hasSystem ? await systemInitdb(h.major) : h.debianInitdb;
+  const derived = deriveDebian(base, o);
+  if (real && (derived.conf !== real.files.conf || derived.hba !== real.files.hba)) {
     // The derivation must reproduce pg_createcluster exactly from the same binaries' initdb.
-    const base = hasSystem ? await systemInitdb(h.major) : h.debianInitdb;
-    const derived = deriveDebian(base, o);
-    if (derived.conf !== real.files.conf || derived.hba !== real.files.hba) {
-      throw new Error(`debian ${h.major}: deriveDebian() differs from the real pg_createcluster output`);
-    }
+    throw new Error(`debian ${h.major}: deriveDebian() differs from the real pg_createcluster output`);
   }
-  const files = real ? real.files : deriveDebian(h.debianInitdb, o);
+  const files = real ? real.files : derived;
   log(`debian ${h.major}: ${how ?? "derived from initdb output (deriveDebian)"}`);
   return { files: normaliseDebian(files, o), how: how ?? "derived" };
 }
