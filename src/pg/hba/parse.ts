@@ -126,6 +126,8 @@ export interface ParseHbaOptions {
   /** the server's `ssl` setting, when known: hostssl records cannot match with ssl off */
   ssl?: boolean;
   build?: Partial<HbaBuild>;
+  /** the server's oauth_validator_libraries (18+); default empty, as the server's default */
+  oauthValidatorLibraries?: string[];
 }
 
 export interface HbaInclude {
@@ -646,7 +648,13 @@ class RecordParser {
       return this.fail("cert authentication is only supported on hostssl connections", methodTok, "method");
     }
     const options: HbaOption[] = [];
-    const ctx: OptionContext = { type, method, major, set: new Map() };
+    const ctx: OptionContext = {
+      type,
+      method,
+      major,
+      set: new Map(),
+      oauthValidatorLibraries: this.opts.oauthValidatorLibraries ?? [],
+    };
     for (; fi < fields.length; fi++) {
       for (const tok of (fields[fi] as Field).tokens) {
         const eq = tok.value.indexOf("=");
@@ -689,6 +697,7 @@ interface OptionContext {
   method: HbaAuthMethod;
   major: number;
   set: Map<string, string>;
+  oauthValidatorLibraries: string[];
 }
 
 const METHOD_NAMES = {
@@ -727,7 +736,9 @@ function checkOption(
         return withOwn('clientcert can only be set to "verify-full" when using "cert" authentication', "");
       }
       if (c.method === "cert" && c.major < 14 && (value === "0" || value === "no-verify")) {
-        return withOwn('clientcert cannot be set to "no-verify" when using "cert" authentication', "");
+        // 12 spells it "can not"
+        const cannot = c.major === 12 ? "can not" : "cannot";
+        return withOwn(`clientcert ${cannot} be set to "no-verify" when using "cert" authentication`, "");
       }
       return undefined;
     }
@@ -857,6 +868,10 @@ function checkMethodOptions(c: OptionContext): string | undefined {
   if (c.method === "oauth") {
     if (!has("scope")) return 'authentication method "oauth" requires argument "scope" to be set';
     if (!has("issuer")) return 'authentication method "oauth" requires argument "issuer" to be set';
+    // check_oauth_validator: only the case of no validator library at all is modelled
+    if (c.oauthValidatorLibraries.length === 0) {
+      return "oauth_validator_libraries must be set for authentication method oauth";
+    }
   }
   return undefined;
 }
