@@ -142,7 +142,15 @@ describe("per major version", () => {
     expect(hba("local all all oauth\n", 17).problems[0]?.server?.error).toBe(
       'invalid authentication method "oauth"',
     );
-    expect(hba("local all all oauth issuer=x scope=y\n", 18).problems).toEqual([]);
+    expect(hba("local all all oauth issuer=x scope=y\n", 18).problems[0]?.server?.error).toBe(
+      "oauth_validator_libraries must be set for authentication method oauth",
+    );
+    const oauth = parseHba("local all all oauth issuer=x scope=y\n", {
+      file: F,
+      major: 18,
+      oauthValidatorLibraries: ["v"],
+    });
+    expect(oauth.problems).toEqual([]);
     expect(hba("hostssl all all all md5 clientcert=1\n", 13).problems).toEqual([]);
     expect(
       hba("hostssl all all all md5 clientcert=1\n", 14).problems.map((p) => [p.server?.error, p.message]),
