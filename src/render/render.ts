@@ -58,14 +58,13 @@ function runbookData(plan: RenderPlan, p: NodePlan, specFile: string) {
           { name: "verify", does: "check it streams, refuses writes, and its downstreams stream" },
         ];
   const width = Math.max(...phases.map((x) => x.name.length));
-  const expectedDownstream = p.downstreams
+  // Ordered by name as `ORDER BY application_name COLLATE "C"` orders them (byte order of the names).
+  const expectedDownstream = [...p.downstreams]
+    .sort((a, b) => byteOrder(a.name, b.name))
     .map((d) => {
-      const state =
-        plan.nodes.find((x) => x.node === n)?.expectedReplication.find((e) => e.name === d.name)?.state ??
-        "async";
+      const state = p.expectedReplication.find((e) => e.name === d.name)?.state ?? "async";
       return `${d.name}=streaming/${state}${d.slot ? `/${d.slot}` : ""}`;
     })
-    .sort(byteOrder)
     .join(" ");
   const tlsFiles: { path: string; what: string; secret: boolean }[] = [];
   const tlsOn =
@@ -107,9 +106,9 @@ function runbookData(plan: RenderPlan, p: NodePlan, specFile: string) {
     replUser: t.replication.user,
     hasSync: n.role === "primary" && t.replication.synchronous !== undefined,
     syncParamsPattern: p.syncParams.length > 0 ? p.syncParams.join("|") : "pgrepl_gen_none",
-    expectedSyncText: p.expectedReplication
+    expectedSyncText: [...p.expectedReplication]
+      .sort((a, b) => byteOrder(a.name, b.name))
       .map((e) => `${e.name}=${e.state}`)
-      .sort(byteOrder)
       .join(" "),
     downstreams: p.downstreams,
     downstreamNamesSql: p.downstreams.map((d) => sqlLiteral(d.name)).join(", "),
