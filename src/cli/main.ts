@@ -1,8 +1,4 @@
 import yargs, { type Argv } from "yargs";
-import { runExplain } from "./commands/explain.js";
-import { runLint } from "./commands/lint.js";
-import { runRender } from "./commands/render.js";
-import { runValidate } from "./commands/validate.js";
 import { didYouMean } from "../util/suggest.js";
 import type { CliIO } from "./io.js";
 import { VERSION } from "./version.js";
@@ -98,27 +94,36 @@ function usageMessage(msg: string, argv: string[]): string {
   const unknown = /^Unknown arguments?: (.*)$/.exec(msg);
   if (unknown?.[1]) {
     const names = unknown[1].split(", ");
-    const opt = names.find((n) => argv.includes(`--${n}`) || argv.includes(`-${n}`) || argv.some((a) => a.startsWith(`--${n}=`)));
+    const opt = names.find(
+      (n) => argv.includes(`--${n}`) || argv.includes(`-${n}`) || argv.some((a) => a.startsWith(`--${n}=`)),
+    );
     if (opt) {
       const flag = argv.includes(`-${opt}`) ? `-${opt}` : `--${opt}`;
-      return `unknown option \`${flag}\`; see \`pgrepl-gen ${argv.find((a) => COMMANDS.includes(a)) ?? ""} --help\``.replace("  ", " ");
+      return `unknown option \`${flag}\`; see \`pgrepl-gen ${argv.find((a) => COMMANDS.includes(a)) ?? ""} --help\``.replace(
+        "  ",
+        " ",
+      );
     }
     return `unexpected argument \`${names[0]}\``;
   }
   const missing = /^Not enough non-option arguments: got 0, need at least 1$/.exec(msg);
   if (missing) {
     const cmd = argv.find((a) => COMMANDS.includes(a));
-    if (cmd) return `\`${cmd}\` needs ${cmd === "explain" ? "a RULE" : cmd === "lint" ? "at least one PATH" : "a SPEC"}; see \`pgrepl-gen ${cmd} --help\``;
+    if (cmd)
+      return `\`${cmd}\` needs ${cmd === "explain" ? "a RULE" : cmd === "lint" ? "at least one PATH" : "a SPEC"}; see \`pgrepl-gen ${cmd} --help\``;
   }
   const invalid = /^Invalid values:\s+Argument: (\S+), Given: (.*), Choices: (.*)$/s.exec(msg);
-  if (invalid) return `invalid value ${invalid[2]?.trim()} for \`--${invalid[1]}\`; choices: ${invalid[3]?.trim()}`;
+  if (invalid)
+    return `invalid value ${invalid[2]?.trim()} for \`--${invalid[1]}\`; choices: ${invalid[3]?.trim()}`;
   return msg.charAt(0).toLowerCase() + msg.slice(1);
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const first = argv[0];
   if (first !== undefined && !first.startsWith("-") && !COMMANDS.includes(first)) {
-    io.stderr(`pgrepl-gen: unknown command \`${first}\`${didYouMean(first, COMMANDS)} (commands: ${COMMANDS.join(", ")})\n`);
+    io.stderr(
+      `pgrepl-gen: unknown command \`${first}\`${didYouMean(first, COMMANDS)} (commands: ${COMMANDS.join(", ")})\n`,
+    );
     return EXIT_USAGE;
   }
   let parsed: Parsed | undefined;
@@ -151,9 +156,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     switch (String(parsed._[0])) {
       case "validate":
-        return await runValidate(parsed.spec as string[], io);
+        // Each command loads only what it needs (lint needs no template engine or schema compiler).
+        return await (await import("./commands/validate.js")).runValidate(parsed.spec as string[], io);
       case "render":
-        return await runRender(
+        return await (await import("./commands/render.js")).runRender(
           {
             spec: parsed.spec as string,
             out: parsed.out as string,
@@ -164,7 +170,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           io,
         );
       case "lint":
-        return await runLint(
+        return await (await import("./commands/lint.js")).runLint(
           {
             paths: parsed.path as string[],
             format: parsed.format as "text" | "json" | "sarif" | "github",
@@ -176,7 +182,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           io,
         );
       case "explain":
-        return await runExplain(parsed.rule as string, io);
+        return await (await import("./commands/explain.js")).runExplain(parsed.rule as string, io);
       default:
         io.stderr(`pgrepl-gen: unknown command \`${String(parsed._[0])}\`; try \`pgrepl-gen --help\`\n`);
         return EXIT_USAGE;

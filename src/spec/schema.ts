@@ -1,21 +1,14 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import schema from "../../schemas/topology.schema.json" with { type: "json" };
+import type { ErrorObject } from "ajv";
 import type { Problem } from "../util/diagnostic.js";
-import { isValidHost } from "../util/net.js";
 import { didYouMean } from "../util/suggest.js";
 import { displayPath, type PathSeg, type SourceDoc } from "./parse.js";
+import { type StandaloneValidate, validate } from "./schema-validator.generated.js";
 
-export { displayPath, schema as topologySchema };
+export { displayPath };
 
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv.default({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-    ajv.addFormat("pg-host", { type: "string", validate: isValidHost });
-    compiled = ajv.compile(schema);
-  }
-  return compiled;
+/** The precompiled validator (scripts/gen-validator.mjs): no schema compiler at start-up. */
+function validator(): StandaloneValidate {
+  return validate;
 }
 
 /** What a pattern in the schema means, in words (keyed by the pattern itself). */
@@ -50,7 +43,7 @@ function hasControlOrBacktick(s: string): boolean {
   return false;
 }
 
-function quoteValue(path: readonly PathSeg[], value: unknown): string | undefined {
+export function quoteValue(path: readonly PathSeg[], value: unknown): string | undefined {
   if (path.some((s) => typeof s === "string" && /pass/i.test(s))) return undefined;
   if (typeof value === "string" && value.length <= 40 && !hasControlOrBacktick(value)) return `\`${value}\``;
   if (typeof value === "number" || typeof value === "boolean") return `\`${String(value)}\``;
@@ -151,12 +144,6 @@ function translate(doc: SourceDoc, e: ErrorObject): Problem | undefined {
     }
     case "propertyNames":
       return undefined; // reported by the pattern error on the name itself
-    case "format":
-      return {
-        file,
-        pos: at(path),
-        message: `${where}: ${quoteValue(path, e.data) ?? "value"} is not an IPv4 or IPv6 address or a DNS name`,
-      };
     case "minimum":
       return { file, pos: at(path), message: `${where}: must be at least ${String(params.limit)}` };
     case "maximum":

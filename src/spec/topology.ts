@@ -1,6 +1,8 @@
 import type { Problem } from "../util/diagnostic.js";
+import { isValidHost } from "../util/net.js";
 import { didYouMean } from "../util/suggest.js";
 import { displayPath, type PathSeg, type SourceDoc } from "./parse.js";
+import { quoteValue } from "./schema.js";
 
 /**
  * Checks the schema cannot express: they need several nodes at once. They read the raw
@@ -43,6 +45,19 @@ export function topologyProblems(doc: SourceDoc): Problem[] {
   const repl = isObj(root.replication) ? root.replication : {};
   const rawNodes = Array.isArray(root.nodes) ? root.nodes : [];
   const nodes = rawNodes.map((n, i) => ({ i, n: isObj(n) ? n : {} }));
+
+  // Hosts: an IP literal or a DNS name (the schema cannot say "IPv4 or IPv6 or hostname" briefly).
+  for (const { i, n } of nodes) {
+    for (const key of ["host", "source_address"]) {
+      const v = n[key];
+      if (typeof v === "string" && v !== "" && !isValidHost(v)) {
+        report(
+          ["nodes", i, key],
+          `nodes[${i}].${key}: ${quoteValue(["nodes", i, key], v) ?? "value"} is not an IPv4 or IPv6 address or a DNS name`,
+        );
+      }
+    }
+  }
 
   // Node names unique.
   const byName = new Map<string, number>();
