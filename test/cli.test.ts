@@ -44,7 +44,9 @@ describe("command shell", () => {
   it("an unknown command is one line, exit 2", async () => {
     const r = await run(["rendr", "x.yaml"]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^pgrepl-gen: unknown command `rendr`; did you mean `render`\? \(commands: [a-z, ]+\)\n$/);
+    expect(r.err).toMatch(
+      /^pgrepl-gen: unknown command `rendr`; did you mean `render`\? \(commands: [a-z, ]+\)\n$/,
+    );
   });
 
   it("an unknown option is one line, exit 2", async () => {
@@ -79,7 +81,10 @@ describe("validate on bad files (built CLI, no stack traces)", () => {
     [
       "invalid UTF-8",
       () => {
-        writeFileSync(join(tmp, "latin1.yaml"), Buffer.concat([Buffer.from("version: 1\nname: caf"), Buffer.from([0xe9, 0x0a])]));
+        writeFileSync(
+          join(tmp, "latin1.yaml"),
+          Buffer.concat([Buffer.from("version: 1\nname: caf"), Buffer.from([0xe9, 0x0a])]),
+        );
         return join(tmp, "latin1.yaml");
       },
       1,
@@ -117,7 +122,11 @@ describe("validate on bad files (built CLI, no stack traces)", () => {
   });
 
   it("several specs: every problem, exit 1 when one is invalid", () => {
-    const r = runBin(["validate", "fixtures/specs/seed.yaml", "fixtures/specs/invalid/unknown-upstream.yaml"]);
+    const r = runBin([
+      "validate",
+      "fixtures/specs/seed.yaml",
+      "fixtures/specs/invalid/unknown-upstream.yaml",
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("fixtures/specs/invalid/unknown-upstream.yaml:15:15:");
   });

@@ -226,19 +226,27 @@ describe("what render decides", () => {
     for (const n of t.nodes) {
       const block = files.get(`${n.name}/pg_hba.pgrepl-gen.conf`) ?? "";
       for (const other of t.nodes.filter((o) => o !== n)) {
-        expect(block, `${n.name} admits ${other.name}`).toMatch(new RegExp(`^hostssl\\s+replication\\s+replicator\\s+${other.host.replace(/\./g, "\\.")}\\s`, "m"));
+        expect(block, `${n.name} admits ${other.name}`).toMatch(
+          new RegExp(`^hostssl\\s+replication\\s+replicator\\s+${other.host.replace(/\./g, "\\.")}\\s`, "m"),
+        );
       }
     }
-    const off = new Map(renderFiles(load("fixtures/specs/base-configs.yaml"), "b.yaml").map((f) => [f.path, f.content]));
+    const off = new Map(
+      renderFiles(load("fixtures/specs/base-configs.yaml"), "b.yaml").map((f) => [f.path, f.content]),
+    );
     expect(off.get("pg1/pg_hba.pgrepl-gen.conf")).toContain("10.20.0.2/32");
     expect(off.get("pg2/pg_hba.pgrepl-gen.conf")).not.toMatch(/^host/m);
   });
 
   it("archive fallback: archive_command on every node (it archives once promoted), restore_command on standbys", () => {
-    const files = new Map(renderFiles(load("fixtures/specs/pg12.yaml"), "p.yaml").map((f) => [f.path, f.content]));
+    const files = new Map(
+      renderFiles(load("fixtures/specs/pg12.yaml"), "p.yaml").map((f) => [f.path, f.content]),
+    );
     expect(files.get("old_primary/conf.d/pgrepl-gen.conf")).toMatch(/^archive_mode = on/m);
     expect(files.get("old_primary/conf.d/pgrepl-gen.conf")).not.toMatch(/^restore_command/m);
-    expect(files.get("old_standby/conf.d/pgrepl-gen.conf")).toContain("restore_command = 'cp /mnt/wal/%f %p'");
+    expect(files.get("old_standby/conf.d/pgrepl-gen.conf")).toContain(
+      "restore_command = 'cp /mnt/wal/%f %p'",
+    );
     expect(files.get("old_standby/conf.d/pgrepl-gen.conf")).not.toMatch(/^max_slot_wal_keep_size/m);
   });
 
