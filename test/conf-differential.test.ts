@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nodeConfFs } from "../src/pg/conf/fs.js";
 import { parseConfigTree } from "../src/pg/conf/parse.js";
 import {
+  differentialTargets,
   openPsql,
   type PgServer,
   type PsqlSession,
@@ -38,16 +39,7 @@ const RUNS = Number(process.env.PGRG_DIFF_RUNS ?? 60);
 
 let server: PgServer;
 let psql: PsqlSession;
-
-beforeAll(async () => {
-  server = await startServer();
-  psql = openPsql(server);
-});
-
-afterAll(async () => {
-  await psql?.close();
-  await server?.stop();
-});
+let major = 15;
 
 function writeCase(c: Case): void {
   const d = server.dataDir;
@@ -96,6 +88,7 @@ function ourView(): Row[] {
   const t = parseConfigTree(nodeConfFs(), {
     configFile: join(server.dataDir, "postgresql.conf"),
     dataDir: server.dataDir,
+    major,
     firstErrorOnly: true,
   });
   const items: Array<{ seq: number; row: Row }> = [];
@@ -127,6 +120,7 @@ function ourSyntaxErrors(): string[] {
   const t = parseConfigTree(nodeConfFs(), {
     configFile: join(server.dataDir, "postgresql.conf"),
     dataDir: server.dataDir,
+    major,
   });
   return t.problems
     .filter(
@@ -330,7 +324,18 @@ function corpus(): Array<[string, Case]> {
   return names.sort().map((n) => [n, JSON.parse(readFileSync(join(CORPUS, n), "utf8")) as Case]);
 }
 
-describe("postgresql.conf: our parser and PostgreSQL 15 agree", () => {
+describe.each(differentialTargets())("postgresql.conf: our parser and PostgreSQL $major agree", (target) => {
+  beforeAll(async () => {
+    major = target.major;
+    server = await startServer({ bin: target.bin });
+    psql = openPsql(server);
+  });
+
+  afterAll(async () => {
+    await psql?.close();
+    await server?.stop();
+  });
+
   it.each(corpus())("regression case %s", async (_name, c) => {
     const r = await compare(c);
     expect(r.ok, r.detail).toBe(true);

@@ -20,6 +20,8 @@ export {
   type ConfTree,
   confKey,
   type IncludeDirective,
+  joinPath,
+  LATEST_MAJOR,
   type ParseConfOptions,
   parseConfigTree,
   parseConfText,

@@ -124,6 +124,8 @@ export interface ParseConfOptions {
    * main file sets, else the directory of configFile. `null`: do not read postgresql.auto.conf.
    */
   dataDir?: string | null;
+  /** the server's major version (12–18): 12–14 write and compare include paths differently; default 18 */
+  major?: number;
   /**
    * Stop each file at its first syntax error, as the server does when it logs below LOG
    * (backends reloading, and the pg_file_settings view). Default false: every error, as at
@@ -137,20 +139,69 @@ export function confKey(name: string): string {
   return name.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
-/** The server's AbsoluteConfigLocation: absolute paths as given, relative ones canonicalized. */
+/**
+ * The server's AbsoluteConfigLocation: absolute paths as given, relative ones joined to the
+ * directory of the calling file (or the data directory) and canonicalized as `major` does.
+ */
 export function absoluteConfigLocation(
   location: string,
   callingFile: string | null,
   dataDir: string,
+  major = LATEST_MAJOR,
 ): string {
   if (location.startsWith("/")) return location;
   const base = callingFile !== null ? posix.dirname(callingFile) : dataDir;
-  return canonicalizePath(posix.join(base, location));
+  return joinPath(base, location, major);
 }
+
+/** join_path_components + canonicalize_path of the given major. */
+export function joinPath(head: string, tail: string, major = LATEST_MAJOR): string {
+  if (major >= 15) return canonicalizePath(posix.join(head, tail));
+  // Before 15, join_path_components dropped leading "./" and canonicalize_path only resolved
+  // "." and ".." at the end of a path: "/data/../x.conf" stays as written.
+  let t = tail;
+  while (t.startsWith("./")) t = t.slice(2);
+  return canonicalizePathPre15(t === "" ? head : `${head}/${t}`);
+}
+
+/** The latest major this code knows; the default where a function takes a major. */
+export const LATEST_MAJOR = 18;
 
 function canonicalizePath(p: string): string {
   const n = posix.normalize(p);
   return n.length > 1 ? n.replace(/\/+$/, "") : n;
+}
+
+/** trim_directory: drop the last path component and the separators before it (never the root). */
+function trimDirectory(p: string): string {
+  let i = p.length - 1;
+  while (i > 0 && p[i] === "/") i--;
+  while (i > 0 && p[i] !== "/") i--;
+  while (i > 0 && p[i - 1] === "/") i--;
+  if (i === 0 && p[0] === "/") i = 1;
+  return p.slice(0, i);
+}
+
+/** canonicalize_path of PostgreSQL 12–14. */
+function canonicalizePathPre15(path: string): string {
+  let p = path.replace(/\/{2,}/g, "/");
+  if (p.length > 1) p = p.replace(/\/+$/, "");
+  let pending = 0;
+  for (let guard = 0; guard < 4096; guard++) {
+    if (p.length >= 2 && p.endsWith("/.")) p = trimDirectory(p);
+    else if (p === ".") {
+      if (pending > 0) p = "";
+      break;
+    } else if ((p.length >= 3 && p.endsWith("/..")) || p === "..") {
+      p = trimDirectory(p);
+      pending++;
+    } else if (pending > 0 && p !== "" && p !== "/") {
+      p = trimDirectory(p);
+      pending--;
+      if (p === "") p = ".";
+    } else break;
+  }
+  return p;
 }
 
 /** strcmp order over UTF-8 bytes, as the server sorts include_dir entries. */
@@ -185,6 +236,7 @@ class TreeParser {
     private readonly dataDir: string,
     private readonly firstErrorOnly: boolean,
     private readonly followIncludes = true,
+    private readonly major = LATEST_MAJOR,
   ) {}
 
   private problem(p: Omit<ConfProblem, "seq"> & { recorded?: boolean }): void {
@@ -220,7 +272,7 @@ class TreeParser {
       ? [...caller.chain, { file: where.file, line: where.line, column: where.column }]
       : [];
     if (depth > CONF_FILE_MAX_DEPTH) {
-      const abs = absoluteConfigLocation(location, callingFile, this.dataDir);
+      const abs = absoluteConfigLocation(location, callingFile, this.dataDir, this.major);
       const files = [...chain.map((c) => c.file), abs];
       const cycle = new Set(files).size < files.length;
       const path = chain.map((c) => `${c.file}:${c.line}`).join(" → ");
@@ -243,7 +295,7 @@ class TreeParser {
       );
       return false;
     }
-    const abs = absoluteConfigLocation(location, callingFile, this.dataDir);
+    const abs = absoluteConfigLocation(location, callingFile, this.dataDir, this.major);
     if (callingFile !== null && abs === callingFile) {
       this.problem({
         code: "include-recursion",
@@ -331,7 +383,7 @@ class TreeParser {
       });
       return false;
     }
-    const abs = absoluteConfigLocation(dir, caller.file, this.dataDir);
+    const abs = absoluteConfigLocation(dir, caller.file, this.dataDir, this.major);
     const names = this.fs.listDir(abs);
     if (isFsError(names)) {
       this.problem({
@@ -346,7 +398,7 @@ class TreeParser {
     for (const name of names) {
       // Only names ending in ".conf", at least one character before it, not starting with "."
       if (name.length < 6 || name.startsWith(".") || !name.endsWith(".conf")) continue;
-      const path = canonicalizePath(posix.join(abs, name));
+      const path = joinPath(abs, name, this.major);
       const st = this.fs.stat(path);
       if (isFsError(st)) {
         this.problem({
@@ -469,7 +521,7 @@ class TreeParser {
       const directive: IncludeDirective = {
         kind: key,
         target: decoded.value,
-        resolved: absoluteConfigLocation(decoded.value, frame.file, this.dataDir),
+        resolved: absoluteConfigLocation(decoded.value, frame.file, this.dataDir, this.major),
         ...at,
         files: [],
       };
@@ -536,7 +588,8 @@ function columnOf(text: string, lineStart: number, offset: number): number {
  */
 export function parseConfigTree(fs: ConfFs, opts: ParseConfOptions): ConfTree {
   const guessDataDir = posix.dirname(opts.configFile);
-  const p = new TreeParser(fs, opts.dataDir ?? guessDataDir, opts.firstErrorOnly ?? false);
+  const major = opts.major ?? LATEST_MAJOR;
+  const p = new TreeParser(fs, opts.dataDir ?? guessDataDir, opts.firstErrorOnly ?? false, true, major);
   const ok = p.parseFile(opts.configFile, true, null, null, 0);
   let autoConf: string | null = null;
   if (opts.dataDir !== null) {
@@ -546,7 +599,7 @@ export function parseConfigTree(fs: ConfFs, opts: ParseConfOptions): ConfTree {
       dataDir = dd?.value.startsWith("/") ? dd.value : guessDataDir;
     }
     autoConf = posix.join(dataDir, AUTO_CONF_FILENAME);
-    const p2 = new TreeParser(fs, dataDir, opts.firstErrorOnly ?? false);
+    const p2 = new TreeParser(fs, dataDir, opts.firstErrorOnly ?? false, true, major);
     p2.source = "auto";
     // The auto file continues the server's list; renumber after the main list.
     p2.parseFile(autoConf, false, null, null, 0);

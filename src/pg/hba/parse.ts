@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import { type ConfFs, isFsError } from "../conf/fs.js";
-import { absoluteConfigLocation, byteCompare, CONF_FILE_MAX_DEPTH } from "../conf/parse.js";
+import { absoluteConfigLocation, byteCompare, CONF_FILE_MAX_DEPTH, joinPath } from "../conf/parse.js";
 import { cidrMask, type IpNetwork, makeNetwork, parseNumericHost } from "./address.js";
 
 /**
@@ -370,7 +370,7 @@ class HbaReader {
       tokens.push({ value: `@${name}`, quoted: false, file: outer, line: at.line, column: at.column });
       return;
     }
-    const path = absoluteConfigLocation(name, outer, posix.dirname(outer));
+    const path = absoluteConfigLocation(name, outer, posix.dirname(outer), this.major);
     const fail = (error: string): void => {
       tl.error = error;
       tl.errorAt = at;
@@ -441,14 +441,14 @@ class HbaReader {
     if (kind === "include_dir") {
       if (/^[ \t\r\n]*$/.test(target.value)) error = "empty configuration directory name";
       else {
-        const dir = absoluteConfigLocation(target.value, file, posix.dirname(file));
+        const dir = absoluteConfigLocation(target.value, file, posix.dirname(file), this.major);
         const names = fs.listDir(dir);
         if (isFsError(names)) error = `could not open directory "${dir}"`;
         else {
           const files: string[] = [];
           for (const n of names) {
             if (n.length < 6 || n.startsWith(".") || !n.endsWith(".conf")) continue;
-            const p = posix.join(dir, n);
+            const p = joinPath(dir, n, this.major);
             const st = fs.stat(p);
             if (isFsError(st)) {
               error = `could not stat file "${p}"`;
@@ -468,7 +468,7 @@ class HbaReader {
       }
     } else {
       error = includeFile(
-        absoluteConfigLocation(target.value, file, posix.dirname(file)),
+        absoluteConfigLocation(target.value, file, posix.dirname(file), this.major),
         kind === "include_if_exists",
       );
     }
