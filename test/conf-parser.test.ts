@@ -105,6 +105,17 @@ describe("postgresql.conf values", () => {
     expect(t.settings[0]?.valueColumns).toEqual([8, 9, 11, 12, 14]);
   });
 
+  it("maps a conninfo column inside primary_conninfo to the file", async () => {
+    const { parseConninfo } = await import("../src/pg/conninfo.js");
+    const { valueColumnAt } = await import("../src/pg/conf/parse.js");
+    const t = tree({ [CONF]: "primary_conninfo = 'host=😀 user=''x'' prot=5432'\n" });
+    const s = t.settings[0];
+    if (!s) throw new Error("no setting");
+    const p = parseConninfo(s.value).problems[0];
+    expect(p?.column).toBe(17);
+    expect(valueColumnAt(s, p?.column ?? 0)).toBe(40);
+  });
+
   it("counts columns in characters", () => {
     const t = tree({ [CONF]: "a.b = 'é😀' # x\na.c = ‘x’ ‘y’\n" });
     expect(t.problems.map((p) => `${p.line}:${p.column}`)).toEqual(["2:11"]);

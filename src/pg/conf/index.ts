@@ -26,5 +26,6 @@ export {
   parseConfigTree,
   parseConfText,
   type SourceRef,
+  valueColumnAt,
 } from "./parse.js";
 export { type DecodedValue, decodeQuoted } from "./value.js";

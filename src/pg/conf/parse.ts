@@ -40,7 +40,11 @@ export interface ConfSetting {
   seq: number;
   /** "main" for postgresql.conf and its includes, "auto" for postgresql.auto.conf and its includes */
   source: "main" | "auto";
-  /** for each UTF-16 unit of value, the column it came from (for findings inside a value) */
+  /**
+   * For each character (code point) of value, the column it came from, so a finding inside
+   * a value (a conninfo keyword at column c of the value) points into the file:
+   * valueColumns[c - 1].
+   */
   valueColumns: number[];
 }
 
@@ -534,7 +538,13 @@ class TreeParser {
       return ok;
     }
     // Offsets of a value map to columns on the same line (no token spans lines).
-    const valueColumns = decoded.offsets.slice(0, -1).map((o) => col(valueTok.start + o, line));
+    // one column per character of the value (a surrogate pair is one character)
+    const valueColumns: number[] = [];
+    for (let k = 0; k < decoded.value.length; k++) {
+      const c = decoded.value.charCodeAt(k);
+      if (c >= 0xdc00 && c <= 0xdfff && k > 0) continue;
+      valueColumns.push(col(valueTok.start + (decoded.offsets[k] ?? 0), line));
+    }
     this.settings.push({
       name: nameTok.text,
       key,
@@ -639,4 +649,10 @@ export function parseConfText(
   p.files.push({ path: file, depth: 0, source: "main", chain: [] });
   p.parseText(text, { file, depth: 0, chain: [] });
   return { settings: p.settings, problems: p.problems, includes: p.includes };
+}
+
+/** The file column of the character at 1-based column `c` of a setting's value (clamped to the value). */
+export function valueColumnAt(s: ConfSetting, c: number): number {
+  if (s.valueColumns.length === 0) return s.valueColumn;
+  return s.valueColumns[Math.min(Math.max(c, 1), s.valueColumns.length) - 1] as number;
 }
