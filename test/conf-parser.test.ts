@@ -113,7 +113,7 @@ describe("postgresql.conf values", () => {
     if (!s) throw new Error("no setting");
     const p = parseConninfo(s.value).problems[0];
     expect(p?.column).toBe(17);
-    expect(valueColumnAt(s, p?.column ?? 0)).toBe(40);
+    expect(valueColumnAt(s, p?.column ?? 0)).toBe(39);
   });
 
   it("counts columns in characters", () => {
