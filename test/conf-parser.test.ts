@@ -206,6 +206,21 @@ describe("includes", () => {
     ]);
   });
 
+  it("reports an unreadable include, and an unreadable include_if_exists the server skips", () => {
+    const t = parseConfigTree(
+      memoryConfFs({
+        [CONF]: "include 'secret.conf'\ninclude_if_exists 'secret.conf'\na.x = after\n",
+        [`${D}/secret.conf`]: { denied: true },
+      }),
+      { configFile: CONF, dataDir: null },
+    );
+    expect(t.problems.map((p) => [p.code, p.line, p.column, p.server?.error ?? null])).toEqual([
+      ["unreadable", 1, 9, 'could not open file "/data/secret.conf"'],
+      ["unreadable", 2, 19, null],
+    ]);
+    expect(values(t)).toEqual({ "a.x": "after" });
+  });
+
   it("reports direct self-inclusion as the server does", () => {
     const t = tree({ [CONF]: "a.a = 1\ninclude 'postgresql.conf'\n" });
     expect(t.problems.map((p) => [p.code, p.line, p.server?.error])).toEqual([

@@ -125,13 +125,16 @@ function fsError(e: unknown): FsError {
   }
 }
 
-/** An in-memory ConfFs for tests and for rendered output: paths are keys, directories implied. */
-export function memoryConfFs(files: Record<string, string | { type: FileType }>): ConfFs {
+/**
+ * An in-memory ConfFs for tests and for rendered output: paths are keys, directories implied;
+ * `{ type }` stands for a special file, `{ denied: true }` for one that cannot be read.
+ */
+export function memoryConfFs(files: Record<string, string | { type: FileType } | { denied: true }>): ConfFs {
   const norm = (p: string): string => (p.length > 1 ? p.replace(/\/+$/, "") : p);
   const entries = new Map(Object.entries(files).map(([k, v]) => [norm(k), v]));
   const isDir = (p: string): boolean => {
     const e = entries.get(p);
-    if (e !== undefined && typeof e !== "string") return e.type === "directory";
+    if (e !== undefined && typeof e !== "string") return "type" in e && e.type === "directory";
     const prefix = p === "/" ? "/" : `${p}/`;
     for (const k of entries.keys()) if (k.startsWith(prefix)) return true;
     return false;
@@ -141,6 +144,8 @@ export function memoryConfFs(files: Record<string, string | { type: FileType }>)
       const p = norm(path);
       const e = entries.get(p);
       if (typeof e === "string") return e;
+      if (e !== undefined && "denied" in e)
+        return { error: { kind: "permission", message: "permission denied" } };
       if (e !== undefined) {
         if (e.type === "directory") return { error: { kind: "is-directory", message: "is a directory" } };
         return { error: { kind: "not-regular", message: `is not a regular file (${e.type})` } };
@@ -169,7 +174,7 @@ export function memoryConfFs(files: Record<string, string | { type: FileType }>)
     stat(path) {
       const p = norm(path);
       const e = entries.get(p);
-      if (typeof e === "string") return { type: "file" };
+      if (typeof e === "string" || (e !== undefined && "denied" in e)) return { type: "file" };
       if (e !== undefined) return { type: e.type };
       if (isDir(p)) return { type: "directory" };
       return { error: { kind: "missing", message: "no such file or directory" } };
