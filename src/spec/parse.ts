@@ -125,12 +125,22 @@ function jsonSyntaxError(text: string): { pos: Position; message: string } | und
   }
 }
 
+/** A user-provided name, safe to print on one line: control characters escaped, long ones cut. */
+export function printable(s: string, max = 40): string {
+  let out = "";
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    out += c < 0x20 || c === 0x7f ? `\\x${c.toString(16).padStart(2, "0")}` : ch;
+  }
+  return out.length > max ? `${out.slice(0, max)}…` : out;
+}
+
 /** `nodes[1].upstream` */
 export function displayPath(path: readonly PathSeg[]): string {
   let out = "";
   for (const seg of path) {
     if (typeof seg === "number") out += `[${seg}]`;
-    else out += out === "" ? seg : `.${seg}`;
+    else out += out === "" ? printable(seg) : `.${printable(seg)}`;
   }
   return out === "" ? "the spec" : out;
 }

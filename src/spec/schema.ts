@@ -1,7 +1,7 @@
 import type { ErrorObject } from "ajv";
 import type { Problem } from "../util/diagnostic.js";
 import { didYouMean } from "../util/suggest.js";
-import { displayPath, type PathSeg, type SourceDoc } from "./parse.js";
+import { displayPath, type PathSeg, printable, type SourceDoc } from "./parse.js";
 import { type StandaloneValidate, validate } from "./schema-validator.generated.js";
 
 export { displayPath };
@@ -96,7 +96,7 @@ function translate(doc: SourceDoc, e: ErrorObject): Problem | undefined {
       return {
         file,
         pos: at(full, "key"),
-        message: `${where === "the spec" ? "" : `${where}: `}unknown key \`${key}\`${didYouMean(key, known) || `; expected one of ${known.map((k) => `\`${k}\``).join(", ")}`}`,
+        message: `${where === "the spec" ? "" : `${where}: `}unknown key \`${printable(key)}\`${didYouMean(key, known) || `; expected one of ${known.map((k) => `\`${k}\``).join(", ")}`}`,
       };
     }
     case "required": {
@@ -131,7 +131,7 @@ function translate(doc: SourceDoc, e: ErrorObject): Problem | undefined {
         return {
           file,
           pos: at([...path, e.propertyName], "key"),
-          message: `${where}: \`${e.propertyName}\` is not a valid parameter name`,
+          message: `${where}: \`${printable(e.propertyName)}\` is not a valid parameter name`,
         };
       }
       const words = PATTERN_WORDS[String(params.pattern)] ?? `must match \`${String(params.pattern)}\``;

@@ -1,7 +1,7 @@
 import type { Problem } from "../util/diagnostic.js";
 import { isValidHost } from "../util/net.js";
 import { didYouMean } from "../util/suggest.js";
-import { displayPath, type PathSeg, type SourceDoc } from "./parse.js";
+import { displayPath, type PathSeg, printable, type SourceDoc } from "./parse.js";
 import { quoteValue } from "./schema.js";
 
 /**
@@ -68,7 +68,7 @@ export function topologyProblems(doc: SourceDoc): Problem[] {
     if (first !== undefined) {
       report(
         ["nodes", i, "name"],
-        `nodes[${i}].name: duplicate node name \`${name}\` (first at line ${line(["nodes", first, "name"])})`,
+        `nodes[${i}].name: duplicate node name \`${printable(name)}\` (first at line ${line(["nodes", first, "name"])})`,
       );
     } else byName.set(name, i);
   }
@@ -82,7 +82,7 @@ export function topologyProblems(doc: SourceDoc): Problem[] {
   for (const { i } of primaries.slice(1)) {
     report(
       ["nodes", i, "role"],
-      `nodes[${i}].role: a second primary; a topology has exactly one (\`${str(first?.n.name) ?? "?"}\` at line ${line(["nodes", first?.i ?? 0])})`,
+      `nodes[${i}].role: a second primary; a topology has exactly one (\`${printable(str(first?.n.name) ?? "?")}\` at line ${line(["nodes", first?.i ?? 0])})`,
     );
   }
   const primaryName = primaries.length === 1 ? str(first?.n.name) : undefined;
@@ -104,11 +104,14 @@ export function topologyProblems(doc: SourceDoc): Problem[] {
     const up = str(n.upstream);
     if (up === undefined) continue;
     if (up === n.name) {
-      report(["nodes", i, "upstream"], `nodes[${i}].upstream: \`${up}\` cannot stream from itself`);
+      report(
+        ["nodes", i, "upstream"],
+        `nodes[${i}].upstream: \`${printable(up)}\` cannot stream from itself`,
+      );
     } else if (!byName.has(up)) {
       report(
         ["nodes", i, "upstream"],
-        `nodes[${i}].upstream: unknown node \`${up}\`${didYouMean(up, byName.keys())}`,
+        `nodes[${i}].upstream: unknown node \`${printable(up)}\`${didYouMean(up, byName.keys())}`,
       );
     }
   }
@@ -125,7 +128,7 @@ export function topologyProblems(doc: SourceDoc): Problem[] {
         for (const c of chain) inCycle.add(c);
         report(
           ["nodes", i, "upstream"],
-          `nodes[${i}].upstream: upstreams form a cycle: ${[...chain, start].join(" → ")}; no node in it ever receives WAL`,
+          `nodes[${i}].upstream: upstreams form a cycle: ${[...chain, start].map((x) => printable(x)).join(" → ")}; no node in it ever receives WAL`,
         );
         break;
       }
@@ -152,7 +155,7 @@ export function topologyProblems(doc: SourceDoc): Problem[] {
         const at: PathSeg[] = n.slot !== undefined ? ["nodes", i, "slot"] : ["nodes", i, "name"];
         report(
           at,
-          `nodes[${i}]: slot \`${slot}\` on upstream \`${up}\` is already used by \`${str(nodes[prev]?.n.name) ?? "?"}\` (line ${line(["nodes", prev])}); the second standby would be refused`,
+          `nodes[${i}]: slot \`${printable(slot)}\` on upstream \`${printable(up)}\` is already used by \`${printable(str(nodes[prev]?.n.name) ?? "?")}\` (line ${line(["nodes", prev])}); the second standby would be refused`,
         );
       } else slotUse.set(key, i);
     }
@@ -176,7 +179,7 @@ export function topologyProblems(doc: SourceDoc): Problem[] {
     if (primaryName !== undefined && up !== undefined && up !== primaryName) {
       report(
         ["nodes", i, "sync"],
-        `nodes[${i}].sync: \`${str(n.name)}\` streams from \`${up}\`, not from the primary; only the primary's direct standbys can be synchronous`,
+        `nodes[${i}].sync: \`${printable(str(n.name) ?? "?")}\` streams from \`${printable(up)}\`, not from the primary; only the primary's direct standbys can be synchronous`,
       );
       continue;
     }
@@ -234,7 +237,7 @@ export function topologyProblems(doc: SourceDoc): Problem[] {
       const c = str(n.cluster) ?? str(cluster.name) ?? "main";
       checks.push([
         `cluster\u0000${c}`,
-        `Debian cluster \`${c}\``,
+        `Debian cluster \`${printable(c)}\``,
         n.cluster === undefined ? "host" : "cluster",
       ]);
     }
@@ -244,7 +247,7 @@ export function topologyProblems(doc: SourceDoc): Problem[] {
       if (prev !== undefined) {
         report(
           ["nodes", i, key],
-          `nodes[${i}]: \`${str(nodes[prev]?.n.name) ?? "?"}\` on host \`${host}\` already uses ${what}`,
+          `nodes[${i}]: \`${printable(str(nodes[prev]?.n.name) ?? "?")}\` on host \`${printable(host)}\` already uses ${what}`,
         );
       } else seenHost.set(full, i);
     }
