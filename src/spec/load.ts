@@ -5,6 +5,7 @@ import type { Topology } from "./model.js";
 import { normalize } from "./normalize.js";
 import { parseSpecText } from "./parse.js";
 import { schemaProblems } from "./schema.js";
+import { settingsProblems } from "./settings.js";
 import { literalPasswordProblems, topologyProblems } from "./topology.js";
 
 /** Specs are small; anything bigger is not a spec (and is not read into memory). */
@@ -34,7 +35,12 @@ export function checkSpecText(text: string, file: string, absPath: string = file
     };
   }
   const secrets = literalPasswordProblems(doc);
-  const problems = [...secrets.problems, ...schemaProblems(doc, secrets.suppress), ...topologyProblems(doc)];
+  const problems = [
+    ...secrets.problems,
+    ...schemaProblems(doc, secrets.suppress),
+    ...topologyProblems(doc),
+    ...settingsProblems(doc, secrets.suppress),
+  ];
   if (problems.length > 0) return { ok: false, problems: problems.sort(compareProblems), unreadable: false };
   const topology = normalize(doc.value, file, absPath);
   // The base files a node names must be readable text (render makes its patches against them).
