@@ -1,18 +1,17 @@
-/**
- * Server defaults render needs to size the standby-minimum parameters.
- * These five have had the same boot values in every major 12–18 (pg_settings.boot_val);
- * test/render-model.test.ts cross-checks them against the generated parameter catalogue.
- */
-const BOOT: Record<string, number> = {
-  max_connections: 100,
-  max_worker_processes: 8,
-  max_wal_senders: 10,
-  max_prepared_transactions: 0,
-  max_locks_per_transaction: 64,
-};
+import { getParam } from "../pg/catalog/index.js";
 
-export function bootValue(_major: number, name: string): number {
-  const v = BOOT[name];
-  if (v === undefined) throw new Error(`no boot value known for ${name}`);
+/**
+ * A server default render needs to size the standby-minimum parameters: pg_settings.boot_val of
+ * that major, from the parameter catalogue (generated from the real servers of 12–18).
+ * Throws for a parameter the major lacks or one without an integer default: render only asks
+ * for integer parameters every supported major has.
+ */
+export function bootValue(major: number, name: string): number {
+  const p = getParam(major, name);
+  if (!p) throw new Error(`PostgreSQL ${major} has no parameter ${name}`);
+  const v = p.bootVal === null ? Number.NaN : Number(p.bootVal);
+  if (p.type !== "integer" || !Number.isInteger(v)) {
+    throw new Error(`${name} on PostgreSQL ${major} has no integer default (boot_val ${p.bootVal})`);
+  }
   return v;
 }
