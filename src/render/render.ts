@@ -144,15 +144,25 @@ function baseConfText(t: Topology, n: NodeModel): string {
   return stockFile(t.postgres, t.layout, "postgresql.conf", n);
 }
 
-function baseConfSettings(t: Topology, n: NodeModel): Map<string, string> {
+function baseConfSettings(text: string): Map<string, string> {
   const m = new Map<string, string>();
-  for (const s of parseConfText(baseConfText(t, n), "postgresql.conf").settings) m.set(s.key, s.value);
+  for (const s of parseConfText(text, "postgresql.conf").settings) m.set(s.key, s.value);
   return m;
 }
 
 /** Everything `render` writes, in a stable order. Pure apart from reading the spec's base files. */
 export function renderFiles(t: Topology, specFile: string): RenderedFile[] {
-  const plan = planRender(t, (n) => baseConfSettings(t, n));
+  // Parsed once per distinct file: standbys of config-in-data-dir layouts share their upstream's.
+  const parsed = new Map<string, Map<string, string>>();
+  const plan = planRender(t, (n) => {
+    const text = baseConfText(t, n);
+    let m = parsed.get(text);
+    if (!m) {
+      m = baseConfSettings(text);
+      parsed.set(text, m);
+    }
+    return m;
+  });
   const files: RenderedFile[] = [];
   const finals = new Map<string, ConfigFiles>();
   const layout = LAYOUTS[t.layout];

@@ -67,14 +67,21 @@ function currentHash(path: string): string | undefined {
   }
 }
 
-/** Writes via a temporary file and rename: a reader never sees half a file, a crash leaves the old one. */
-function writeAtomic(path: string, content: string, mode: number): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${Math.random().toString(36).slice(2)}.pgrepl-gen.tmp`);
+/**
+ * Writes via a temporary file and rename: a reader never sees half a file, and an interrupted render
+ * leaves the old file. (No fsync per file: rendered output can be rendered again; an fsync for each of
+ * a large topology's files cost seconds.)
+ */
+function writeAtomic(path: string, content: string, mode: number, madeDirs: Set<string>): void {
+  const dir = dirname(path);
+  if (!madeDirs.has(dir)) {
+    mkdirSync(dir, { recursive: true });
+    madeDirs.add(dir);
+  }
+  const tmp = join(dir, `.${Math.random().toString(36).slice(2)}.pgrepl-gen.tmp`);
   const fd = openSync(tmp, "wx", mode);
   try {
     writeSync(fd, content);
-    fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
@@ -133,8 +140,9 @@ export function writeRendered(
 
   if (report.refused.length > 0) return report;
 
+  const madeDirs = new Set<string>();
   for (const f of plan) {
-    writeAtomic(join(dir, f.path), f.content, f.mode);
+    writeAtomic(join(dir, f.path), f.content, f.mode, madeDirs);
     report.written.push(f.path);
   }
   for (const p of toRemove) {
@@ -148,7 +156,7 @@ export function writeRendered(
     const entry = owned[p];
     if (entry) manifest.files[p] = entry;
   }
-  writeAtomic(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, 0o644);
+  writeAtomic(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, 0o644, madeDirs);
   return report;
 }
 
