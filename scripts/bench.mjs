@@ -4,7 +4,7 @@
 // topology. Prints a table of medians and ratios; --write-docs also writes docs/performance.md.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, totalmem, tmpdir } from "node:os";
+import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -67,7 +67,9 @@ function makeCluster(base, name, i) {
   const standby = i % 3 !== 0;
   writeFileSync(
     join(data, "postgresql.auto.conf"),
-    standby ? `primary_conninfo = 'host=10.0.0.${i % 250} port=5432 user=repl application_name=${name}'\nprimary_slot_name = '${name}'\n` : "",
+    standby
+      ? `primary_conninfo = 'host=10.0.0.${i % 250} port=5432 user=repl application_name=${name}'\nprimary_slot_name = '${name}'\n`
+      : "",
   );
   if (standby) writeFileSync(join(data, "standby.signal"), "");
 }
@@ -81,7 +83,9 @@ writeFileSync(bigHba, hba(HBA_LINES, 7));
 const bigSpec = join(work, "big.yaml");
 const nodes = [`  - { name: p0, role: primary, host: 10.50.0.1, data_directory: /srv/pg }`];
 for (let i = 1; i <= STANDBYS; i++) {
-  nodes.push(`  - { name: s${i}, role: standby, host: 10.50.${Math.floor(i / 250)}.${(i % 250) + 2}, data_directory: /srv/pg }`);
+  nodes.push(
+    `  - { name: s${i}, role: standby, host: 10.50.${Math.floor(i / 250)}.${(i % 250) + 2}, data_directory: /srv/pg }`,
+  );
 }
 writeFileSync(
   bigSpec,
@@ -96,8 +100,18 @@ const cases = [
   { id: "baseline", label: "`node -e 0`", cmd: `${node} -e 0` },
   { id: "help", label: "`pgrepl-gen --help`", cmd: cli("--help"), target: { ratio: 1.8 } },
   { id: "validate", label: "`validate` seed spec", cmd: cli(`validate ${seed}`), target: { ratio: 1.8 } },
-  { id: "render", label: "`render` seed spec", cmd: cli(`render ${seed} --out ${join(work, "out-seed")} --force`), target: { ratio: 2 } },
-  { id: "lint-one", label: "`lint` one Debian cluster tree", cmd: cli(`lint --no-fs --fail-on never ${join(one, "etc/postgresql")}`), target: { ratio: 1.5 } },
+  {
+    id: "render",
+    label: "`render` seed spec",
+    cmd: cli(`render ${seed} --out ${join(work, "out-seed")} --force`),
+    target: { ratio: 2 },
+  },
+  {
+    id: "lint-one",
+    label: "`lint` one Debian cluster tree",
+    cmd: cli(`lint --no-fs --fail-on never ${join(one, "etc/postgresql")}`),
+    target: { ratio: 1.5 },
+  },
   {
     id: "lint-fleet",
     label: `\`lint\` ${FLEET} cluster trees`,
@@ -110,19 +124,30 @@ const cases = [
     cmd: cli(`render ${bigSpec} --out ${join(work, "out-big")} --force`),
     target: { seconds: 1 },
   },
-  { id: "lint-hba", label: `\`lint\` a ${HBA_LINES}-line pg_hba.conf`, cmd: cli(`lint --no-fs --fail-on never --postgres 16 ${bigHba}`), target: { seconds: 1 } },
+  {
+    id: "lint-hba",
+    label: `\`lint\` a ${HBA_LINES}-line pg_hba.conf`,
+    cmd: cli(`lint --no-fs --fail-on never --postgres 16 ${bigHba}`),
+    target: { seconds: 1 },
+  },
 ];
 
 const results = [];
 for (const c of cases) {
-  const probe = spawnSync("sh", ["-c", `/usr/bin/time -f '%M' ${c.cmd} > /dev/null 2> ${join(work, "time.err")}`], { encoding: "utf8" });
+  const probe = spawnSync(
+    "sh",
+    ["-c", `/usr/bin/time -f '%M' ${c.cmd} > /dev/null 2> ${join(work, "time.err")}`],
+    { encoding: "utf8" },
+  );
   const rssKB = Number(readFileSync(join(work, "time.err"), "utf8").trim().split("\n").pop());
   if (probe.status !== 0) {
     results.push({ ...c, error: `exit ${probe.status}` });
     continue;
   }
   const json = join(work, `${c.id}.json`);
-  execFileSync("hyperfine", ["-N", "--warmup", "2", "--runs", String(RUNS), "--export-json", json, c.cmd], { stdio: "ignore" });
+  execFileSync("hyperfine", ["-N", "--warmup", "2", "--runs", String(RUNS), "--export-json", json, c.cmd], {
+    stdio: "ignore",
+  });
   const r = JSON.parse(readFileSync(json, "utf8")).results[0];
   results.push({ ...c, median: r.median, rssMB: rssKB / 1024 });
 }
@@ -133,8 +158,10 @@ const rows = results.map((r) => {
   const ratio = r.median / base;
   let verdict = "";
   if (r.target?.ratio) verdict = `${ratio <= r.target.ratio ? "meets" : "misses"} ≤ ${r.target.ratio}×`;
-  if (r.target?.seconds) verdict = `${r.median <= r.target.seconds ? "meets" : "misses"} < ${r.target.seconds} s`;
-  if (r.target?.rssMB) verdict += `; ${r.rssMB <= r.target.rssMB ? "meets" : "misses"} < ${r.target.rssMB} MB`;
+  if (r.target?.seconds)
+    verdict = `${r.median <= r.target.seconds ? "meets" : "misses"} < ${r.target.seconds} s`;
+  if (r.target?.rssMB)
+    verdict += `; ${r.rssMB <= r.target.rssMB ? "meets" : "misses"} < ${r.target.rssMB} MB`;
   return `| ${r.label} | ${(r.median * 1000).toFixed(1)} ms | ${ratio.toFixed(2)}× | ${r.rssMB.toFixed(0)} MB | ${verdict} |`;
 });
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${(await import("node:os")).loadavg()[0].toFixed(2)}`;

@@ -11,7 +11,6 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
-  readFileSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -95,7 +94,10 @@ describe("hostile values in every field", () => {
           expect(r.problems.length).toBeGreaterThan(0);
           for (const p of r.problems) {
             expect(p.pos, p.message).not.toBeNull();
-            expect(p.message).not.toMatch(/[\u0000-\u001f]/);
+            expect(
+              [...p.message].some((ch) => ch.charCodeAt(0) < 0x20),
+              p.message,
+            ).toBe(false);
             expect(p.message.length).toBeLessThan(400);
           }
           return;

@@ -73,7 +73,7 @@ function initPrimary(c: Cluster, name: string): void {
   ]);
   expect(r.status, r.stderr).toBe(0);
   appendFileSync(
-    data + "/postgresql.conf",
+    `${data}/postgresql.conf`,
     `port = ${c.ports[name]}\nunix_socket_directories = '${c.sock}'\nlisten_addresses = '127.0.0.1'\n`,
   );
   const s = runAsPostgres(join(PG15_BIN, "pg_ctl"), ["-D", data, "-w", "-l", `${data}.log`, "start"]);
