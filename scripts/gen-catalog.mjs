@@ -4,6 +4,7 @@
 //   src/pg/catalog/params.json                 every parameter of 12..18, from pg_settings
 //   src/pg/stock/<major>/pg_ctl/*.conf         what initdb writes (also the base of rhel)
 //   src/pg/stock/<major>/debian/*.conf         what Debian's pg_createcluster writes
+//   src/pg/stock/<major>/rhel/*.conf           what PGDG's postgresql-<major>-setup initdb writes
 //
 //   node scripts/gen-catalog.mjs            regenerate and write (only files that changed)
 //   node scripts/gen-catalog.mjs --check    regenerate in memory; exit 1 if the committed
@@ -14,7 +15,7 @@
 // not provide here. Binaries come from scripts/pg-binaries.mjs.
 
 import { execFile } from "node:child_process";
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -343,6 +344,7 @@ const sqlLiteral = (s) => `'${s.replaceAll("'", "''")}'`;
  * @property {{conf: string, hba: string}} plain     initdb without auth options
  * @property {{conf: string, hba: string}} scram     initdb --auth-local=peer --auth-host=scram-sha-256
  * @property {{conf: string, hba: string}} debianInitdb  initdb with pg_createcluster's auth options
+ * @property {{conf: string, hba: string}} rhel    initdb as PGDG's setup runs it, over PGDG's sample (pgdgInitdb)
  */
 
 class Server {
@@ -461,17 +463,18 @@ async function startMajor(bin) {
   const tmp = await postgresTempDir(`pgrepl-catalog-${bin.major}-`);
   const server = new Server(bin, path.join(tmp, "plain"), tmp);
   try {
-    const [plain, scram, debianInitdb] = await Promise.all([
+    const [plain, scram, debianInitdb, rhel] = await Promise.all([
       initdb(bin, path.join(tmp, "plain"), []),
       initdb(bin, path.join(tmp, "scram"), ["--auth-local=peer", "--auth-host=scram-sha-256"]),
       bin.major >= 14 ? undefined : initdb(bin, path.join(tmp, "debian"), debianAuthArgs(bin.major)),
+      pgdgInitdb(bin, tmp),
     ]);
     await server.start();
     const conn = await server.connect();
     const { rows } = await conn.query(SETTINGS_SQL);
     /** @type {RawSetting[]} */
     const settings = JSON.parse(rows[0]?.[0] ?? "[]");
-    return { bin, tmp, server, conn, settings, plain, scram, debianInitdb: debianInitdb ?? scram };
+    return { bin, tmp, server, conn, settings, plain, scram, debianInitdb: debianInitdb ?? scram, rhel };
   } catch (err) {
     await server.stop().catch(() => {});
     await rm(tmp, { recursive: true, force: true });
@@ -539,6 +542,7 @@ async function probeMajor(s, allNames) {
       plain: s.plain,
       scram: s.scram,
       debianInitdb: s.debianInitdb,
+      rhel: s.rhel,
     };
   } finally {
     conn.close();
@@ -976,6 +980,85 @@ async function debianStock(h, bin, log) {
 }
 
 // ---------------------------------------------------------------------------------------
+// RHEL: PGDG's packages (yum.postgresql.org). Their build cannot be run here (no RPM, and
+// DEFAULT_PGSOCKET_DIR is compiled in), so the files are what the pinned initdb writes when
+// run the way PGDG's postgresql-<major>-setup runs it, over the postgresql.conf.sample PGDG's
+// postgresql-<major>-conf.patch produces, plus the one line its var-run-socket patch changes
+// in initdb's output. Sources and what could not be verified: src/pg/stock/README.md.
+
+/** postgresql-<major>-setup: `initdb --pgdata=… -A scram-sha-256 --auth-local=peer $PGSETUP_INITDB_OPTIONS` (empty). */
+export const PGDG_SETUP_INITDB_ARGS = ["-A", "scram-sha-256", "--auth-local=peer"];
+
+/** postgresql-<major>-conf.patch: these sample lines are set (uncommented) to these values. */
+export const PGDG_CONF_SETTINGS = [
+  ["log_destination", "'stderr'"],
+  ["logging_collector", "on"],
+  ["log_directory", "'log'"],
+  ["log_filename", "'postgresql-%a.log'"],
+  ["log_rotation_age", "1d"],
+  ["log_rotation_size", "0"],
+  ["log_truncate_on_rotation", "on"],
+  ["log_line_prefix", "'%m [%p] '"],
+];
+
+/**
+ * postgresql.conf.sample as PGDG's conf.patch leaves it: each listed `#name = default<TABs># …`
+ * line becomes `name = value<TABs># …`, the comment kept at column 40 (one tab when the setting
+ * is longer), which is how the patch lays out every line it changes.
+ * @param {string} sample
+ */
+export function pgdgSample(sample) {
+  let out = sample;
+  for (const [name, value] of PGDG_CONF_SETTINGS) {
+    const re = new RegExp(`^#${name} = [^\\t\\n]*(\\t+#[^\\n]*)$`, "gm");
+    const hits = [...out.matchAll(re)];
+    if (hits.length !== 1)
+      throw new Error(`postgresql.conf.sample: expected one commented ${name} line, found ${hits.length}`);
+    const setting = `${name} = ${value}`;
+    const tabs = "\t".repeat(Math.max(1, 5 - Math.floor(setting.length / 8)));
+    const comment = (hits[0]?.[1] ?? "").replace(/^\t+/, "");
+    out = out.replace(re, `${setting}${tabs}${comment}`);
+  }
+  return out;
+}
+
+/**
+ * initdb writes the compiled-in DEFAULT_PGSOCKET_DIR into the commented
+ * unix_socket_directories line. PGDG sets it to /run/postgresql; for 12–15 its patch also makes
+ * initdb append ", /tmp" (the server's default there is "/run/postgresql, /tmp" in every
+ * major). 16 on, initdb writes the default alone (replace_guc_value; checked with these
+ * binaries: the line follows the compiled default, not the sample).
+ * @param {string} conf  initdb output of the pinned build (default /tmp)
+ * @param {number} major
+ */
+export function pgdgSocketDirectories(conf, major) {
+  const line = "#unix_socket_directories = '/tmp'";
+  const pgdg = major <= 15 ? "'/run/postgresql, /tmp'" : "'/run/postgresql'";
+  if (conf.split("\n").filter((l) => l.startsWith(`${line}\t`)).length !== 1) {
+    throw new Error(`PostgreSQL ${major} initdb output: expected one ${line} line`);
+  }
+  return conf.replace(`${line}\t`, `#unix_socket_directories = ${pgdg}\t`);
+}
+
+/**
+ * initdb with PGDG's setup arguments over a share directory whose postgresql.conf.sample is
+ * PGDG's (every other file links to the pinned build's share directory).
+ * @param {import("./pg-binaries.mjs").PgBinaries} bin
+ * @param {string} tmp  a postgres-owned scratch directory
+ */
+async function pgdgInitdb(bin, tmp) {
+  const share = path.join(tmp, "pgdg-share");
+  await mkdir(share);
+  for (const entry of await readdir(bin.shareDir)) {
+    if (entry === "postgresql.conf.sample") continue;
+    await symlink(path.join(bin.shareDir, entry), path.join(share, entry));
+  }
+  const sample = await readFile(path.join(bin.shareDir, "postgresql.conf.sample"), "utf8");
+  await writeFile(path.join(share, "postgresql.conf.sample"), pgdgSample(sample), { mode: 0o644 });
+  return initdb(bin, path.join(tmp, "rhel"), ["-L", share, ...PGDG_SETUP_INITDB_ARGS]);
+}
+
+// ---------------------------------------------------------------------------------------
 
 /**
  * Compares the cached 15 with Debian's own PostgreSQL 15 when it is installed: the catalogue
@@ -1071,6 +1154,11 @@ export async function generate(log) {
     const stock = `src/pg/stock/${h.major}`;
     out.set(`${stock}/pg_ctl/postgresql.conf`, normaliseInitdbConf(h.scram.conf));
     out.set(`${stock}/pg_ctl/pg_hba.conf`, h.scram.hba);
+    out.set(
+      `${stock}/rhel/postgresql.conf`,
+      normaliseInitdbConf(pgdgSocketDirectories(h.rhel.conf, h.major)),
+    );
+    out.set(`${stock}/rhel/pg_hba.conf`, h.rhel.hba);
     reportPlainDifference(h, log);
   }
   const debian = await Promise.all(
