@@ -1,3 +1,7 @@
+import { FORMATTERS } from "../../lint/format/index.js";
+import { lint } from "../../lint/index.js";
+import { severityRank } from "../../lint/model.js";
+import { RULES } from "../../lint/registry.js";
 import type { CliIO } from "../io.js";
 
 export interface LintOptions {
@@ -9,7 +13,36 @@ export interface LintOptions {
   config: string | undefined;
 }
 
-export async function runLint(_opts: LintOptions, io: CliIO): Promise<number> {
-  io.stderr("pgrepl-gen: lint is not available in this build yet\n");
-  return 2;
+/**
+ * lint PATH…: findings on stdout in the chosen format; exit 0 when none is at or above
+ * --fail-on, 1 when one is, 2 on a usage error or a PATH that cannot be linted at all (the
+ * other PATHs are still linted and printed).
+ */
+export async function runLint(opts: LintOptions, io: CliIO): Promise<number> {
+  const formatter = FORMATTERS[opts.format];
+  if (!formatter) {
+    io.stderr(`pgrepl-gen: --format ${opts.format} is not available in this version yet; use text or json\n`);
+    return 2;
+  }
+  if (opts.postgres !== undefined && Number.isNaN(opts.postgres)) {
+    io.stderr("pgrepl-gen: --postgres takes a major version such as 15\n");
+    return 2;
+  }
+  const r = await lint({
+    paths: opts.paths,
+    cwd: io.cwd,
+    fs: opts.fs,
+    postgres: opts.postgres,
+    config: opts.config,
+  });
+  if (!r.ok) {
+    io.stderr(`pgrepl-gen: ${r.error}\n`);
+    return 2;
+  }
+  for (const e of r.pathErrors) io.stderr(`pgrepl-gen: ${e}\n`);
+  io.stdout(formatter(r.findings, { rules: RULES, isTTY: io.isTTY }));
+  if (r.pathErrors.length > 0) return 2;
+  if (opts.failOn === "never") return 0;
+  const threshold = severityRank(opts.failOn);
+  return r.findings.some((f) => severityRank(f.severity) >= threshold) ? 1 : 0;
 }

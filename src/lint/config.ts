@@ -1,0 +1,184 @@
+/**
+ * The lint config file, `.pgrepl-gen.yaml` (or `--config FILE`):
+ *
+ *   rules:                       # severity per rule: off | info | warning | error
+ *     conf-duplicate-setting: error
+ *   ignore:                      # no findings of these rules (all rules when omitted) in these files
+ *     - path: legacy/**
+ *       rules: [conf-unknown-parameter]
+ *   postgres: 15                 # the major version when lint cannot infer it (--postgres wins)
+ *
+ * Found upward from the current directory, stopping at the repository root (a directory
+ * holding `.git`) or the filesystem root. Every mistake in it is a usage error (exit 2) with
+ * its position: a misspelt rule name silently ignored would switch nothing off.
+ */
+import { existsSync, statSync } from "node:fs";
+import { dirname, join, posix, relative, resolve } from "node:path";
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { isSupportedMajor, SUPPORTED_MAJORS } from "../pg/catalog/index.js";
+import { readText } from "../util/read-text.js";
+import { closest } from "../util/suggest.js";
+import { globMatches } from "./glob.js";
+import type { Severity } from "./model.js";
+
+export const CONFIG_FILENAME = ".pgrepl-gen.yaml";
+
+export interface LintConfig {
+  /** absolute path, or null when there is no config file */
+  file: string | null;
+  rules: Map<string, Severity | "off">;
+  ignore: Array<{ path: string; rules: string[] | null }>;
+  postgres: number | undefined;
+}
+
+export const EMPTY_CONFIG: LintConfig = { file: null, rules: new Map(), ignore: [], postgres: undefined };
+
+export type ConfigResult = { ok: true; config: LintConfig } | { ok: false; error: string };
+
+/** `.pgrepl-gen.yaml` in cwd or a parent, up to the repository root; null when none. */
+export function findConfig(cwd: string): string | null {
+  let dir = resolve(cwd);
+  for (;;) {
+    const candidate = join(dir, CONFIG_FILENAME);
+    if (existsSync(candidate)) return candidate;
+    if (existsSync(join(dir, ".git"))) return null;
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+/**
+ * Reads and checks a config file. `shown` is how the path is printed; `ruleNames` every name
+ * a user may write (implemented and reserved rules).
+ */
+export function loadConfig(path: string, shown: string, ruleNames: readonly string[]): ConfigResult {
+  try {
+    if (statSync(path).isDirectory()) return { ok: false, error: `${shown}: is a directory, not a file` };
+  } catch {
+    // readText says why
+  }
+  const r = readText(path, 1024 * 1024);
+  if (!r.ok) {
+    const pos = r.pos ? `:${r.pos.line}:${r.pos.column}` : "";
+    return { ok: false, error: `${shown}${pos}: ${r.reason}` };
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(r.text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+  const at = (node: { range?: [number, number, number] | null } | null | undefined): string => {
+    const off = node?.range?.[0] ?? 0;
+    const p = lc.linePos(off);
+    return `${shown}:${p.line}:${p.col}`;
+  };
+  const err = doc.errors[0];
+  if (err) {
+    const p = lc.linePos(err.pos[0]);
+    const msg = err.message.split("\n")[0] ?? "";
+    return { ok: false, error: `${shown}:${p.line}:${p.col}: ${msg.charAt(0).toLowerCase()}${msg.slice(1)}` };
+  }
+  const config: LintConfig = { file: path, rules: new Map(), ignore: [], postgres: undefined };
+  const root = doc.contents as Node | null;
+  if (root === null || (isScalar(root) && (root.value === null || root.value === undefined)))
+    return { ok: true, config };
+  if (!isMap(root))
+    return { ok: false, error: `${at(root)}: the config file is a mapping (rules, ignore, postgres)` };
+
+  const unknownRule = (name: string, node: Node | null): string => {
+    const near = closest(name, ruleNames);
+    return `${at(node)}: unknown rule \`${name}\`${near ? `; did you mean \`${near}\`?` : "; `pgrepl-gen explain RULE` shows a rule, the rules are listed in docs/rules/"}`;
+  };
+
+  for (const pair of root.items) {
+    const keyNode = pair.key as Node | null;
+    const key = isScalar(keyNode) ? String(keyNode.value) : "";
+    const value = pair.value as Node | null;
+    if (key === "rules") {
+      if (value === null || (isScalar(value) && value.value === null)) continue;
+      if (!isMap(value))
+        return { ok: false, error: `${at(value)}: \`rules\` maps rule names to off, info, warning or error` };
+      for (const item of value.items) {
+        const k = item.key as Node | null;
+        const name = isScalar(k) ? String(k.value) : "";
+        if (!ruleNames.includes(name)) return { ok: false, error: unknownRule(name, k) };
+        const v = item.value as Node | null;
+        // YAML 1.1 readers turn a bare `off` into false; accept that spelling too.
+        const raw = isScalar(v) ? v.value : undefined;
+        const sev = raw === false ? "off" : typeof raw === "string" ? raw : undefined;
+        if (sev !== "off" && sev !== "info" && sev !== "warning" && sev !== "error") {
+          return {
+            ok: false,
+            error: `${at(v ?? k)}: invalid severity \`${String(raw)}\` for \`${name}\`; use off, info, warning or error`,
+          };
+        }
+        config.rules.set(name, sev);
+      }
+    } else if (key === "ignore") {
+      if (value === null || (isScalar(value) && value.value === null)) continue;
+      if (!isSeq(value))
+        return { ok: false, error: `${at(value)}: \`ignore\` is a list of {path: GLOB, rules: [RULE, …]}` };
+      for (const entry of value.items as Array<Node | null>) {
+        if (!isMap(entry))
+          return { ok: false, error: `${at(entry)}: an \`ignore\` entry is {path: GLOB, rules: [RULE, …]}` };
+        let glob: string | undefined;
+        let rules: string[] | null = null;
+        for (const item of entry.items) {
+          const k = item.key as Node | null;
+          const name = isScalar(k) ? String(k.value) : "";
+          const v = item.value as Node | null;
+          if (name === "path") {
+            if (!isScalar(v) || typeof v.value !== "string" || v.value.trim() === "")
+              return { ok: false, error: `${at(v ?? k)}: \`path\` is a glob such as \`legacy/**/*.conf\`` };
+            glob = v.value;
+          } else if (name === "rules") {
+            const list = isSeq(v) ? (v.items as Array<Node | null>) : isScalar(v) ? [v] : null;
+            if (list === null)
+              return { ok: false, error: `${at(v ?? k)}: \`rules\` is a list of rule names` };
+            rules = [];
+            for (const r of list) {
+              const rn = isScalar(r) ? String(r.value) : "";
+              if (!ruleNames.includes(rn)) return { ok: false, error: unknownRule(rn, r) };
+              rules.push(rn);
+            }
+          } else {
+            return {
+              ok: false,
+              error: `${at(k)}: unknown key \`${name}\` in an \`ignore\` entry; expected path, rules`,
+            };
+          }
+        }
+        if (glob === undefined)
+          return { ok: false, error: `${at(entry)}: an \`ignore\` entry needs a \`path\`` };
+        config.ignore.push({ path: glob, rules });
+      }
+    } else if (key === "postgres") {
+      const n = isScalar(value) ? Number(value.value) : Number.NaN;
+      if (!isSupportedMajor(n)) {
+        return {
+          ok: false,
+          error: `${at(value)}: \`postgres\` is a major version, ${SUPPORTED_MAJORS[0]}..${SUPPORTED_MAJORS.at(-1)}`,
+        };
+      }
+      config.postgres = n;
+    } else {
+      const near = closest(key, ["rules", "ignore", "postgres"]);
+      return {
+        ok: false,
+        error: `${at(keyNode)}: unknown key \`${key}\`${near ? `; did you mean \`${near}\`?` : "; expected rules, ignore, postgres"}`,
+      };
+    }
+  }
+  return { ok: true, config };
+}
+
+/** Whether the config's `ignore` list drops findings of `rule` in the file at `absPath`. */
+export function ignored(config: LintConfig, rule: string, absPath: string): boolean {
+  if (config.ignore.length === 0) return false;
+  const base = config.file ? dirname(config.file) : "/";
+  const rel = relative(base, absPath).split("\\").join("/");
+  const candidates = rel.startsWith("..") ? [absPath] : [rel, absPath];
+  return config.ignore.some(
+    (e) =>
+      (e.rules === null || e.rules.includes(rule)) &&
+      candidates.some((c) => globMatches(e.path, posix.normalize(c))),
+  );
+}

@@ -1,0 +1,691 @@
+/**
+ * From `lint PATH…` to the servers and specs lint checks. Read-only throughout: files are
+ * opened O_RDONLY|O_NONBLOCK (nodeConfFs), directories listed, entries stat'ed; nothing is
+ * created, written or touched.
+ *
+ * What a PATH is, by what it holds:
+ * - a rendered output dir: `.pgrepl-gen-manifest.json` or a `plan.json` with steps; each
+ *   `<node>/` is a server (drop-in, hba block, postgresql.auto.conf, standby.signal);
+ * - a data directory: PG_VERSION, or (a copy of one) postgresql.auto.conf, standby.signal,
+ *   recovery.signal or recovery.conf beside the files; the config inside when it is there;
+ * - a config directory: postgresql.conf and/or pg_hba.conf. A Debian cluster directory
+ *   (start.conf or pg_ctl.conf beside them, as pg_createcluster writes) is a live cluster:
+ *   lint follows `data_directory` and `hba_file` wherever they point. Any other config dir is
+ *   taken as a copy (a config repository): only the files in it are read;
+ * - any other directory is walked (a Debian tree such as /etc/postgresql, a config repo) for
+ *   the above and for topology specs;
+ * - a file: postgresql.conf, conf.d/*.conf, postgresql.auto.conf (postgresql.conf syntax),
+ *   pg_hba*.conf, recovery.conf, or a YAML/JSON spec (top level with `nodes` and
+ *   `replication`; other YAML/JSON is skipped). Other files are skipped.
+ */
+import { constants, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve, sep } from "node:path";
+import { isMap, isScalar, parseDocument } from "yaml";
+import { isSupportedMajor, parseBool, SUPPORTED_MAJORS } from "../pg/catalog/index.js";
+import { type ConfFs, type ConfTree, isFsError, nodeConfFs, parseConfigTree } from "../pg/conf/index.js";
+import { parseHba } from "../pg/hba/index.js";
+import type {
+  DataDir,
+  FactKind,
+  FileStat,
+  ForeignOwned,
+  HbaFacts,
+  ReadGap,
+  Server,
+  SourceText,
+  SpecTarget,
+  Workspace,
+} from "./model.js";
+
+export interface DiscoverOptions {
+  cwd: string;
+  /** gather what file-system rules need (owners of every entry of a data dir) */
+  fs: boolean;
+  /** the major version when a server's cannot be inferred (--postgres, or the config file) */
+  postgres: number | undefined;
+  /** where `postgres` came from, for messages: "--postgres" or the config file */
+  postgresFrom: string;
+}
+
+export interface DiscoverResult {
+  workspace: Workspace;
+  /** one line per PATH that does not exist, cannot be read, or holds nothing to lint (exit 2) */
+  pathErrors: string[];
+}
+
+const MANIFEST = ".pgrepl-gen-manifest.json";
+const DATA_MARKERS = ["postgresql.auto.conf", "standby.signal", "recovery.signal", "recovery.conf"];
+/** Files in a Debian cluster directory that are not postgresql.conf syntax (or not config at all). */
+const NOT_GUC_FILES = new Set(["pg_ident.conf", "pg_ctl.conf", "start.conf", "pg_service.conf"]);
+const SPEC_FILE = /\.(ya?ml|json)$/i;
+const MAX_WALK_DEPTH = 8;
+const MAX_WALK_DIRS = 5000;
+/** A data directory walk (owners) stops here; production data dirs can hold millions of files. */
+const MAX_OWNER_WALK = 200_000;
+
+/** `15` from /etc/postgresql/15/main/…, /var/lib/pgsql/15/data: a major among the 3 nearest ancestors. */
+export function majorFromPath(dir: string): number | undefined {
+  const parts = dir.split(sep).filter(Boolean);
+  for (let i = parts.length - 1; i >= Math.max(0, parts.length - 3); i--) {
+    const p = parts[i] as string;
+    if (/^\d{2}$/.test(p)) return Number(p);
+  }
+  return undefined;
+}
+
+function errorReason(e: unknown): { missing: boolean; reason: string } {
+  const code = (e as { code?: string }).code;
+  switch (code) {
+    case "ENOENT":
+    case "ENOTDIR":
+      return { missing: true, reason: "no such file or directory" };
+    case "EACCES":
+    case "EPERM":
+      return { missing: false, reason: "permission denied" };
+    case "ELOOP":
+      return { missing: false, reason: "too many levels of symbolic links" };
+    default:
+      return { missing: false, reason: `cannot be read (${code ?? "unknown error"})` };
+  }
+}
+
+class Discovery {
+  readonly texts = new Map<string, SourceText>();
+  readonly servers: Server[] = [];
+  readonly specs: SpecTarget[] = [];
+  readonly pathErrors: string[] = [];
+  private readonly ids = new Set<string>();
+  private readonly base = nodeConfFs();
+  private users: Map<number, string> | undefined;
+  private walkedDirs = 0;
+  private specPaths: string[] = [];
+  /** targets found, counting those already found through another PATH */
+  private found = 0;
+
+  constructor(private readonly opts: DiscoverOptions) {}
+
+  // ---- reading ---------------------------------------------------------------------------
+
+  /** A ConfFs that keeps every text it reads and turns unreadable files into gaps. */
+  private recordingFs(syntax: SourceText["syntax"], gaps: ReadGap[], hides: FactKind): ConfFs {
+    return {
+      readFile: (path) => {
+        const r = this.base.readFile(path);
+        if (isFsError(r)) {
+          if (r.error.kind === "permission" || r.error.kind === "other")
+            this.gap(gaps, path, r.error.message, hides);
+          return r;
+        }
+        if (!this.texts.has(path)) this.texts.set(path, { path, text: r, syntax });
+        return r;
+      },
+      listDir: (path) => {
+        const r = this.base.listDir(path);
+        if (isFsError(r) && (r.error.kind === "permission" || r.error.kind === "other"))
+          this.gap(gaps, path, r.error.message, hides);
+        return r;
+      },
+      stat: (path) => this.base.stat(path),
+    };
+  }
+
+  private gap(gaps: ReadGap[], path: string, reason: string, hides: FactKind): void {
+    if (gaps.some((g) => g.path === path)) return;
+    const g: ReadGap = { path, reason, hides };
+    const st = this.statOf(path);
+    if (st?.user) g.owner = st.user;
+    gaps.push(g);
+  }
+
+  private userName(uid: number): string | undefined {
+    if (this.users === undefined) {
+      this.users = new Map();
+      try {
+        for (const line of readFileSync("/etc/passwd", "utf8").split("\n")) {
+          const f = line.split(":");
+          if (f.length >= 3 && f[0]) this.users.set(Number(f[2]), f[0]);
+        }
+      } catch {
+        // no names then: uids are shown
+      }
+    }
+    return this.users.get(uid);
+  }
+
+  private statOf(path: string, follow = true): FileStat | null {
+    try {
+      const st = follow ? statSync(path) : lstatSync(path);
+      const s: FileStat = { mode: st.mode, uid: st.uid, gid: st.gid };
+      const user = this.userName(st.uid);
+      if (user !== undefined) s.user = user;
+      return s;
+    } catch {
+      return null;
+    }
+  }
+
+  private list(dir: string): string[] | null {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return null;
+    }
+  }
+
+  private isFile(path: string): boolean {
+    try {
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  private isDir(path: string): boolean {
+    try {
+      return statSync(path).isDirectory();
+    } catch {
+      return false;
+    }
+  }
+
+  private canonical(path: string): string {
+    try {
+      return realpathSync(path);
+    } catch {
+      return path;
+    }
+  }
+
+  /** Registers a server unless the same config (or data dir) was already seen. */
+  private add(server: Server): void {
+    this.found++;
+    const id = this.canonical(server.id);
+    if (this.ids.has(id)) return;
+    this.ids.add(id);
+    this.servers.push({ ...server, id });
+  }
+
+  private fallbackMajor(): { major: number | undefined; majorFrom: string | undefined } {
+    return this.opts.postgres !== undefined
+      ? { major: this.opts.postgres, majorFrom: this.opts.postgresFrom }
+      : { major: undefined, majorFrom: undefined };
+  }
+
+  // ---- PATHs -------------------------------------------------------------------------------
+
+  path(given: string): void {
+    const abs = resolve(this.opts.cwd, given);
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(abs).isDirectory();
+    } catch (e) {
+      this.pathErrors.push(`${given}: ${errorReason(e).reason}`);
+      return;
+    }
+    const before = this.found;
+    if (isDirectory) {
+      const names = this.list(abs);
+      if (names === null) {
+        try {
+          readdirSync(abs);
+        } catch (e) {
+          this.pathErrors.push(`${given}: ${errorReason(e).reason}`);
+        }
+        return;
+      }
+      this.dir(abs, names, 0);
+      if (this.found === before) {
+        this.pathErrors.push(
+          `${given}: nothing to lint here (no postgresql.conf, pg_hba.conf, data directory, rendered output or topology spec)`,
+        );
+      }
+      return;
+    }
+    const failure = this.file(abs);
+    if (failure !== null) this.pathErrors.push(`${given}: ${failure}`);
+  }
+
+  /** Classifies a directory by what it holds; walks it when it is none of the known kinds. */
+  private dir(abs: string, names: string[], depth: number): void {
+    const has = (n: string) => names.includes(n);
+    for (const n of names)
+      if (SPEC_FILE.test(n) && n !== "plan.json" && n !== MANIFEST) this.maybeSpec(join(abs, n));
+    if (has(MANIFEST) || (has("plan.json") && this.isPlan(join(abs, "plan.json")))) {
+      this.rendered(abs, names);
+      return;
+    }
+    if (has("PG_VERSION") || DATA_MARKERS.some(has)) {
+      this.dataDirServer(abs, names);
+      return;
+    }
+    if (has("postgresql.conf") || has("pg_hba.conf")) {
+      this.configDir(abs, names);
+      return;
+    }
+    if (depth >= MAX_WALK_DEPTH) return;
+    for (const n of [...names].sort()) {
+      if (n.startsWith(".") || n === "node_modules") continue;
+      const child = join(abs, n);
+      if (!this.isDir(child)) continue;
+      if (++this.walkedDirs > MAX_WALK_DIRS) return;
+      const childNames = this.list(child);
+      if (childNames === null) continue;
+      this.dir(child, childNames, depth + 1);
+    }
+  }
+
+  private isPlan(path: string): boolean {
+    const r = this.base.readFile(path);
+    if (isFsError(r)) return false;
+    try {
+      const v = JSON.parse(r) as { steps?: unknown };
+      return Array.isArray(v.steps);
+    } catch {
+      return false;
+    }
+  }
+
+  /** A file PATH. Returns why it cannot be linted at all, or null. */
+  private file(abs: string): string | null {
+    const name = basename(abs);
+    const probe = this.base.readFile(abs);
+    if (isFsError(probe)) return probe.error.message;
+    const dir = dirname(abs);
+    if (SPEC_FILE.test(name)) {
+      this.maybeSpec(abs);
+      return null;
+    }
+    if (name === "recovery.conf") {
+      const gaps: ReadGap[] = [];
+      const { major, majorFrom } = this.majorOf(majorFromPath(dir), undefined);
+      this.add({
+        kind: "server",
+        id: abs,
+        name: abs,
+        origin: "file",
+        major,
+        majorFrom,
+        configFile: null,
+        conf: null,
+        hba: null,
+        dataDir: {
+          ...this.unknownDataDir(dir, "path"),
+          recoveryConf: true,
+        },
+        gaps,
+      });
+      return null;
+    }
+    if (/^pg_hba.*\.conf$/.test(name)) {
+      const gaps: ReadGap[] = [];
+      const { major, majorFrom } = this.majorOf(majorFromPath(dir), undefined);
+      this.add({
+        kind: "server",
+        id: abs,
+        name: abs,
+        origin: "file",
+        major,
+        majorFrom,
+        configFile: null,
+        conf: null,
+        hba: this.hba(abs, major, null, gaps),
+        dataDir: null,
+        gaps,
+      });
+      return null;
+    }
+    if (name.endsWith(".conf") && !NOT_GUC_FILES.has(name)) {
+      const gaps: ReadGap[] = [];
+      const { major, majorFrom } = this.majorOf(majorFromPath(dir), undefined);
+      this.add({
+        kind: "server",
+        id: abs,
+        name: abs,
+        origin: "file",
+        major,
+        majorFrom,
+        configFile: abs,
+        conf: parseConfigTree(this.recordingFs("conf", gaps, "conf"), { configFile: abs, dataDir: null }),
+        hba: null,
+        dataDir: null,
+        gaps,
+      });
+    }
+    return null;
+  }
+
+  // ---- kinds of directories --------------------------------------------------------------
+
+  private majorOf(
+    fromPath: number | undefined,
+    fromPgVersion: number | undefined,
+    fromPathFirst = false,
+  ): { major: number | undefined; majorFrom: string | undefined } {
+    const order: Array<[number | undefined, string]> = fromPathFirst
+      ? [
+          [fromPath, "the path"],
+          [fromPgVersion, "PG_VERSION"],
+        ]
+      : [
+          [fromPgVersion, "PG_VERSION"],
+          [fromPath, "the path"],
+        ];
+    for (const [m, from] of order) if (m !== undefined) return { major: m, majorFrom: from };
+    return this.fallbackMajor();
+  }
+
+  /** A config directory: a Debian cluster (live) or a copy of config files. */
+  private configDir(abs: string, names: string[]): void {
+    const debian = names.includes("start.conf") || names.includes("pg_ctl.conf");
+    const gaps: ReadGap[] = [];
+    const configFile = names.includes("postgresql.conf") ? join(abs, "postgresql.conf") : null;
+    const confFs = this.recordingFs("conf", gaps, "conf");
+    let conf: ConfTree | null = configFile ? parseConfigTree(confFs, { configFile, dataDir: null }) : null;
+    let dataDir: DataDir | null = null;
+    const pathMajor = majorFromPath(abs);
+    if (debian && conf) {
+      const dd = conf.effective.get("data_directory")?.value;
+      if (dd?.startsWith("/")) {
+        dataDir = this.readDataDir(dd, "data_directory", gaps);
+        if (dataDir.readable && configFile)
+          conf = parseConfigTree(this.recordingFs("conf", gaps, "conf"), { configFile, dataDir: dd });
+      }
+    }
+    const { major, majorFrom } = this.majorOf(pathMajor, dataDir?.pgVersion?.major, true);
+    // The server reads hba_file when set (relative to the data directory, its working
+    // directory), else pg_hba.conf beside postgresql.conf. A copy of a config dir: the one beside it.
+    let hbaFile: string | null = names.includes("pg_hba.conf") ? join(abs, "pg_hba.conf") : null;
+    const hbaSetting = conf?.effective.get("hba_file")?.value;
+    if (debian && hbaSetting) {
+      if (hbaSetting.startsWith("/")) hbaFile = hbaSetting;
+      else if (dataDir) hbaFile = join(dataDir.path, hbaSetting);
+    }
+    const parent = basename(dirname(abs));
+    this.add({
+      kind: "server",
+      id: configFile ?? abs,
+      name: debian && /^\d+$/.test(parent) ? `${parent}/${basename(abs)}` : abs,
+      origin: debian ? "debian" : "config-dir",
+      major,
+      majorFrom,
+      configFile,
+      conf,
+      hba: hbaFile ? this.hba(hbaFile, major, conf, gaps) : null,
+      dataDir,
+      gaps,
+    });
+  }
+
+  /** A data directory (or a copy of one): the config inside when it is there. */
+  private dataDirServer(abs: string, names: string[]): void {
+    const gaps: ReadGap[] = [];
+    const dataDir = this.readDataDir(abs, "path", gaps, names);
+    const configFile = names.includes("postgresql.conf") ? join(abs, "postgresql.conf") : null;
+    const confFs = this.recordingFs("conf", gaps, "conf");
+    let conf: ConfTree | null = null;
+    if (configFile) conf = parseConfigTree(confFs, { configFile, dataDir: abs });
+    else if (names.includes("postgresql.auto.conf")) {
+      // A data dir whose config lives elsewhere (Debian): its postgresql.auto.conf alone.
+      conf = parseConfigTree(confFs, { configFile: join(abs, "postgresql.auto.conf"), dataDir: null });
+    }
+    const { major, majorFrom } = this.majorOf(majorFromPath(abs), dataDir.pgVersion?.major);
+    let hbaFile: string | null = names.includes("pg_hba.conf") ? join(abs, "pg_hba.conf") : null;
+    const hbaSetting = conf?.effective.get("hba_file")?.value;
+    if (hbaSetting && dataDir.real) hbaFile = hbaSetting.startsWith("/") ? hbaSetting : join(abs, hbaSetting);
+    this.add({
+      kind: "server",
+      id: configFile ?? abs,
+      name: abs,
+      origin: "data-dir",
+      major,
+      majorFrom,
+      configFile,
+      conf,
+      hba: hbaFile ? this.hba(hbaFile, major, conf, gaps) : null,
+      dataDir,
+      gaps,
+    });
+  }
+
+  /** Rendered output: every `<node>/` with a drop-in is a server. */
+  private rendered(abs: string, names: string[]): void {
+    const hosts = new Map<string, string>();
+    const plan = this.base.readFile(join(abs, "plan.json"));
+    if (!isFsError(plan)) {
+      try {
+        const steps = (JSON.parse(plan) as { steps?: Array<{ node?: unknown; host?: unknown }> }).steps ?? [];
+        for (const s of steps) {
+          if (typeof s.node === "string" && typeof s.host === "string") hosts.set(s.node, s.host);
+        }
+      } catch {
+        // a broken plan.json: nodes are still found by their drop-ins
+      }
+    }
+    for (const n of [...names].sort()) {
+      const nodeDir = join(abs, n);
+      const dropIn = join(nodeDir, "conf.d", "pgrepl-gen.conf");
+      if (n.startsWith(".") || !this.isDir(nodeDir) || (!this.isFile(dropIn) && !hosts.has(n))) continue;
+      const gaps: ReadGap[] = [];
+      const nodeNames = this.list(nodeDir) ?? [];
+      const dataDir = this.readDataDir(nodeDir, "rendered", gaps, nodeNames);
+      const confFs = this.recordingFs("conf", gaps, "conf");
+      const conf = this.isFile(dropIn)
+        ? parseConfigTree(confFs, { configFile: dropIn, dataDir: nodeDir })
+        : null;
+      // The drop-in's first line names the version: "… PostgreSQL 14."
+      const header = this.texts.get(dropIn)?.text.split("\n", 1)[0] ?? "";
+      const fromHeader = /PostgreSQL (\d+)\.\s*$/.exec(header)?.[1];
+      const m = fromHeader !== undefined ? Number(fromHeader) : undefined;
+      const { major, majorFrom } =
+        m !== undefined ? { major: m, majorFrom: "the drop-in's header" } : this.fallbackMajor();
+      const hbaFile = join(nodeDir, "pg_hba.pgrepl-gen.conf");
+      const server: Server = {
+        kind: "server",
+        id: nodeDir,
+        name: n,
+        origin: "rendered",
+        major,
+        majorFrom,
+        configFile: conf ? dropIn : null,
+        conf,
+        hba: this.isFile(hbaFile) ? this.hba(hbaFile, major, conf, gaps) : null,
+        dataDir,
+        gaps,
+      };
+      const host = hosts.get(n);
+      if (host !== undefined) server.host = host;
+      this.add(server);
+    }
+  }
+
+  // ---- data directories ------------------------------------------------------------------
+
+  private unknownDataDir(path: string, via: DataDir["via"]): DataDir {
+    return {
+      path,
+      via,
+      real: false,
+      stat: null,
+      readable: false,
+      pgVersion: null,
+      standbySignal: null,
+      recoverySignal: null,
+      recoveryConf: null,
+      foreignOwned: [],
+    };
+  }
+
+  private readDataDir(path: string, via: DataDir["via"], gaps: ReadGap[], known?: string[]): DataDir {
+    const d = this.unknownDataDir(path, via);
+    d.stat = this.statOf(path);
+    let names = known ?? null;
+    if (names === null) {
+      try {
+        names = readdirSync(path);
+      } catch (e) {
+        const why = errorReason(e);
+        this.gap(gaps, path, why.missing ? "does not exist" : why.reason, "datadir");
+        // a live cluster's data_directory is a real data dir even when lint may not look inside
+        d.real = via === "data_directory" && !why.missing;
+        return d;
+      }
+    }
+    d.readable = true;
+    d.real = names.includes("PG_VERSION");
+    d.standbySignal = names.includes("standby.signal");
+    d.recoverySignal = names.includes("recovery.signal");
+    d.recoveryConf = names.includes("recovery.conf");
+    if (names.includes("PG_VERSION")) {
+      const v = this.base.readFile(join(path, "PG_VERSION"));
+      if (!isFsError(v)) {
+        const text = v.trim();
+        const major = /^\d+$/.test(text) ? Number(text) : undefined;
+        d.pgVersion = { text, major };
+      }
+    }
+    if (d.real && d.stat && d.stat.uid !== 0) {
+      const owner: DataDir["expectedOwner"] = { uid: d.stat.uid, because: "the data directory's owner" };
+      if (d.stat.user !== undefined) owner.user = d.stat.user;
+      d.expectedOwner = owner;
+      if (this.opts.fs) this.ownerWalk(d, names);
+    }
+    return d;
+  }
+
+  /** Every entry of a data dir not owned by its owner, counted per top-level entry (lstat: links are not followed). */
+  private ownerWalk(d: DataDir, names: string[]): void {
+    const uid = d.expectedOwner?.uid;
+    if (uid === undefined) return;
+    let seen = 0;
+    const byEntry = new Map<string, ForeignOwned>();
+    const visit = (path: string, entry: string): void => {
+      if (seen >= MAX_OWNER_WALK) {
+        d.walkTruncatedAt = MAX_OWNER_WALK;
+        return;
+      }
+      seen++;
+      let st: ReturnType<typeof lstatSync>;
+      try {
+        st = lstatSync(path);
+      } catch {
+        return;
+      }
+      if (st.uid !== uid) {
+        const f = byEntry.get(entry) ?? { entry, self: path === join(d.path, entry), count: 0, uid: st.uid };
+        f.count++;
+        const user = this.userName(st.uid);
+        if (user !== undefined) f.user = user;
+        byEntry.set(entry, f);
+      }
+      if ((st.mode & constants.S_IFMT) === constants.S_IFDIR) {
+        let children: string[];
+        try {
+          children = readdirSync(path);
+        } catch {
+          return;
+        }
+        for (const c of children) visit(join(path, c), entry);
+      }
+    };
+    for (const n of [...names].sort()) visit(join(d.path, n), n);
+    d.foreignOwned = [...byEntry.values()];
+  }
+
+  // ---- pg_hba.conf and specs -------------------------------------------------------------
+
+  private hba(
+    file: string,
+    major: number | undefined,
+    conf: ConfTree | null,
+    gaps: ReadGap[],
+  ): HbaFacts | null {
+    const fs = this.recordingFs("hba", gaps, "hba");
+    const text = fs.readFile(file);
+    if (isFsError(text)) {
+      if (text.error.kind === "missing") this.gap(gaps, file, "does not exist", "hba");
+      return null;
+    }
+    const sslValue = conf?.effective.get("ssl")?.value;
+    const ssl = sslValue === undefined ? undefined : parseBool(sslValue);
+    const majors = major !== undefined && isSupportedMajor(major) ? [major] : [...SUPPORTED_MAJORS];
+    return {
+      file,
+      results: majors.map((m) => ({
+        major: m,
+        result: parseHba(text, { file, major: m, fs, ...(ssl === undefined ? {} : { ssl }) }),
+      })),
+    };
+  }
+
+  /** A YAML/JSON file is a spec when its top level has `nodes` and `replication`. */
+  private maybeSpec(abs: string): void {
+    if (this.specPaths.includes(abs)) {
+      this.found++;
+      return;
+    }
+    const r = this.base.readFile(abs);
+    if (isFsError(r)) return;
+    let isSpec: boolean;
+    const doc = parseDocument(r, { prettyErrors: false });
+    if (doc.errors.length === 0 && isMap(doc.contents)) {
+      const keys = doc.contents.items.map((p) => (isScalar(p.key) ? String(p.key.value) : ""));
+      isSpec = keys.includes("nodes") && keys.includes("replication");
+    } else {
+      // Broken YAML/JSON: a spec all the same when both keys sit at its top level.
+      isSpec = /^"?nodes"?\s*:/m.test(r) && /^"?replication"?\s*:/m.test(r);
+      isSpec ||= /^\s*\{[\s\S]*"nodes"\s*:/.test(r) && /"replication"\s*:/.test(r);
+    }
+    if (!isSpec) return;
+    this.found++;
+    this.specPaths.push(abs);
+    this.texts.set(abs, { path: abs, text: r, syntax: "yaml" });
+  }
+
+  /** Loads the specs found (the spec loader brings ajv: only imported when there is a spec). */
+  async loadSpecs(): Promise<void> {
+    if (this.specPaths.length === 0) return;
+    const { loadSpec } = await import("../spec/load.js");
+    for (const file of this.specPaths) {
+      const r = loadSpec(file, this.opts.cwd);
+      this.specs.push(
+        r.ok
+          ? { kind: "spec", file, topology: r.topology, problems: [] }
+          : { kind: "spec", file, topology: null, problems: r.problems },
+      );
+    }
+  }
+
+  /** A data-dir-only server whose data dir another server already reaches is the same node. */
+  dedupe(): void {
+    const reached = new Set(
+      this.servers
+        .filter((s) => s.origin === "debian" && s.dataDir)
+        .map((s) => this.canonical((s.dataDir as DataDir).path)),
+    );
+    for (let i = this.servers.length - 1; i >= 0; i--) {
+      const s = this.servers[i] as Server;
+      if (
+        s.origin === "data-dir" &&
+        s.configFile === null &&
+        reached.has(this.canonical(s.dataDir?.path ?? ""))
+      )
+        this.servers.splice(i, 1);
+    }
+  }
+}
+
+export async function discover(paths: readonly string[], opts: DiscoverOptions): Promise<DiscoverResult> {
+  const d = new Discovery(opts);
+  for (const p of paths) d.path(p);
+  d.dedupe();
+  await d.loadSpecs();
+  return {
+    workspace: {
+      servers: d.servers,
+      specs: d.specs,
+      texts: d.texts,
+      roots: paths.map((given) => ({ given, abs: resolve(opts.cwd, given) })),
+    },
+    pathErrors: d.pathErrors,
+  };
+}

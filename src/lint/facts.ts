@@ -1,0 +1,61 @@
+/** Small questions rules ask of the model, answered in one place. */
+import type { ConfProblem, ConfSetting } from "../pg/conf/index.js";
+import type { HbaProblem, HbaResult } from "../pg/hba/index.js";
+import type { Server } from "./model.js";
+
+/** True when every candidate major says so, and there is at least one. */
+export function everyMajor(majors: readonly number[], pred: (major: number) => boolean): boolean {
+  return majors.length > 0 && majors.every(pred);
+}
+
+/** "postgresql 15", or "postgresql 12–18" when lint judged against every major. */
+export function versionText(majors: readonly number[]): string {
+  if (majors.length === 1) return `postgresql ${majors[0]}`;
+  return `postgresql ${majors[0]}–${majors.at(-1)}`;
+}
+
+/** The winning setting of a parameter (the server's last-wins, postgresql.auto.conf last). */
+export function effective(server: Server, key: string): ConfSetting | undefined {
+  return server.conf?.effective.get(key);
+}
+
+/** A setting's value, or "" when unset. */
+export function settingValue(server: Server, key: string): string {
+  return effective(server, key)?.value ?? "";
+}
+
+/** The file as the newest candidate major reads it (the one other rules look at). */
+export function newestHba(server: Server): HbaResult | undefined {
+  return server.hba?.results.at(-1)?.result;
+}
+
+/** Problems every candidate major's parser has at the same place (so a problem of one version's syntax is not reported for another). */
+export function hbaProblemsInAll(server: Server): HbaProblem[] {
+  const results = server.hba?.results ?? [];
+  const last = results.at(-1);
+  if (!last) return [];
+  const key = (p: HbaProblem) => `${p.file}:${p.line}:${p.column}:${p.severity}`;
+  const others = results.slice(0, -1).map((r) => new Set(r.result.problems.map(key)));
+  return last.result.problems.filter((p) => others.every((s) => s.has(key(p))));
+}
+
+export function confProblems(server: Server, codes: readonly ConfProblem["code"][]): ConfProblem[] {
+  return (server.conf?.problems ?? []).filter((p) => codes.includes(p.code));
+}
+
+/** The server's own messages quote with "…"; ours with backticks. */
+export function backticks(serverText: string): string {
+  return serverText.replace(/"([^"]*)"/g, "`$1`");
+}
+
+/** `/etc/postgresql/15/main/conf.d/x.conf:3` → a short "file:line" for messages. */
+export function where(file: string, line: number | null, relativeTo?: string): string {
+  let f = file;
+  if (relativeTo !== undefined) {
+    const dir = relativeTo.endsWith("/")
+      ? relativeTo
+      : `${relativeTo.slice(0, relativeTo.lastIndexOf("/") + 1)}`;
+    if (f.startsWith(dir)) f = f.slice(dir.length);
+  }
+  return line === null ? f : `${f}:${line}`;
+}

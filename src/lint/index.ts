@@ -1,0 +1,59 @@
+/** lint as a library: PATHs in, findings out. The CLI (src/cli/commands/lint.ts) only prints. */
+import { relative, resolve } from "node:path";
+import { isSupportedMajor, SUPPORTED_MAJORS } from "../pg/catalog/index.js";
+import { CONFIG_FILENAME, EMPTY_CONFIG, findConfig, type LintConfig, loadConfig } from "./config.js";
+import { discover } from "./discover.js";
+import { runRules } from "./engine.js";
+import type { Finding } from "./model.js";
+import { knownRuleNames } from "./registry.js";
+
+export interface LintRequest {
+  paths: readonly string[];
+  cwd: string;
+  /** false: --no-fs */
+  fs: boolean;
+  /** --postgres */
+  postgres: number | undefined;
+  /** --config, as given */
+  config: string | undefined;
+}
+
+export type LintOutcome =
+  | { ok: false; error: string }
+  | {
+      ok: true;
+      findings: Finding[];
+      /** PATHs that do not exist or cannot be read at all (exit 2), one line each */
+      pathErrors: string[];
+      config: LintConfig;
+    };
+
+function shown(abs: string, cwd: string): string {
+  const rel = relative(cwd, abs);
+  return rel === "" || rel.startsWith("..") ? abs : rel;
+}
+
+export async function lint(req: LintRequest): Promise<LintOutcome> {
+  if (req.postgres !== undefined && !isSupportedMajor(req.postgres)) {
+    return {
+      ok: false,
+      error: `--postgres ${req.postgres} is not a supported major version (${SUPPORTED_MAJORS[0]}..${SUPPORTED_MAJORS.at(-1)})`,
+    };
+  }
+  let config = EMPTY_CONFIG;
+  const configPath = req.config !== undefined ? resolve(req.cwd, req.config) : findConfig(req.cwd);
+  if (configPath !== null) {
+    const r = loadConfig(configPath, req.config ?? shown(configPath, req.cwd), knownRuleNames());
+    if (!r.ok) return { ok: false, error: r.error };
+    config = r.config;
+  }
+  const postgres = req.postgres ?? config.postgres;
+  const found = await discover(req.paths, {
+    cwd: req.cwd,
+    fs: req.fs,
+    postgres,
+    postgresFrom: req.postgres !== undefined ? "--postgres" : `\`postgres\` in ${CONFIG_FILENAME}`,
+  });
+  const findings = runRules(found.workspace, { fs: req.fs, config });
+  return { ok: true, findings, pathErrors: found.pathErrors, config };
+}

@@ -1,0 +1,64 @@
+import { parseConninfo } from "../../pg/conninfo.js";
+import { effective, settingValue } from "../facts.js";
+import type { Server } from "../model.js";
+import type { Rule } from "../rule.js";
+
+/** A size or count setting that is more than zero (`0`, `0MB` and unset are not). */
+function positive(value: string): boolean {
+  const n = Number.parseFloat(value);
+  return Number.isFinite(n) && n > 0;
+}
+
+/** The server a standby streams from, when it is among the servers linted (matched by host and port). */
+function upstreamOf(standby: Server, conninfo: string, servers: readonly Server[]): Server | undefined {
+  const ci = parseConninfo(conninfo);
+  if (!ci.ok) return undefined;
+  const host = ci.values.host ?? ci.values.hostaddr;
+  if (host === undefined || host.includes(",")) return undefined;
+  const port = ci.values.port ?? "5432";
+  return servers.find(
+    (s) => s !== standby && s.host === host && (settingValue(s, "port") || "5432") === port,
+  );
+}
+
+/**
+ * A standby that streams (primary_conninfo) without primary_slot_name. A standby is a node
+ * with standby.signal; where lint cannot see the data directory, a primary_conninfo is taken
+ * as the intent to stream. An error when nothing else keeps the WAL either: no wal_keep_size
+ * on the upstream (the standby's own config stands in when the upstream is not linted) and no
+ * restore_command on the standby.
+ */
+export const standbyMissingSlot: Rule = {
+  name: "standby-missing-slot",
+  severity: "warning",
+  summary: "a standby without primary_slot_name (an error when no wal_keep_size or archive fallback either)",
+  reads: ["conf", "datadir"],
+  check(ctx) {
+    for (const server of ctx.servers) {
+      const signal = server.dataDir?.standbySignal ?? null;
+      if (signal === false) continue;
+      const conninfo = effective(server, "primary_conninfo");
+      if (!conninfo || conninfo.value.trim() === "") continue;
+      if (settingValue(server, "primary_slot_name") !== "") continue;
+      const upstream = upstreamOf(server, conninfo.value, ctx.servers);
+      const judge = upstream ?? server;
+      // wal_keep_size replaced wal_keep_segments in 13: only the one the version reads counts
+      const keepKeyOf = (m: number) => (m >= 13 ? "wal_keep_size" : "wal_keep_segments");
+      const majors = ctx.majorsOf(judge);
+      const kept = majors.length > 0 && majors.every((m) => positive(settingValue(judge, keepKeyOf(m))));
+      const keepKey = [...new Set(majors.map(keepKeyOf))].join("` or `");
+      const archived = settingValue(server, "restore_command").trim() !== "";
+      let message =
+        "standby streams without a replication slot: `primary_slot_name` is not set, so the upstream may remove WAL this standby still needs";
+      if (!kept && !archived) {
+        message += `; note that nothing else keeps that WAL (no \`${keepKey}\` on ${upstream ? `\`${upstream.name}\`` : "the upstream"}, no \`restore_command\` here): the standby would have to be rebuilt`;
+      }
+      ctx.report({
+        at: conninfo,
+        message,
+        server,
+        ...(kept || archived ? {} : { severity: "error" as const }),
+      });
+    }
+  },
+};
