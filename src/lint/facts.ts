@@ -29,14 +29,30 @@ export function newestHba(server: Server): HbaResult | undefined {
   return server.hba?.results.at(-1)?.result;
 }
 
-/** Problems every candidate major's parser has at the same place (so a problem of one version's syntax is not reported for another). */
+/**
+ * Problems on lines every candidate major rejects (so one version's syntax is not reported
+ * for another), with the newest major's message.
+ */
 export function hbaProblemsInAll(server: Server): HbaProblem[] {
   const results = server.hba?.results ?? [];
   const last = results.at(-1);
   if (!last) return [];
-  const key = (p: HbaProblem) => `${p.file}:${p.line}:${p.column}:${p.severity}`;
-  const others = results.slice(0, -1).map((r) => new Set(r.result.problems.map(key)));
-  return last.result.problems.filter((p) => others.every((s) => s.has(key(p))));
+  const key = (p: HbaProblem) => `${p.file}:${p.line}:${p.severity}`;
+  const others = results.slice(0, -1).map((r) => new Map(r.result.problems.map((p) => [key(p), p])));
+  const out: HbaProblem[] = [];
+  for (const p of last.result.problems) {
+    if (!others.every((m) => m.has(key(p)))) continue;
+    const differ = others.some((m) => m.get(key(p))?.message !== p.message);
+    out.push(
+      differ
+        ? {
+            ...p,
+            message: `${p.message} (postgresql ${last.major}); note that every postgresql ${results[0]?.major}–${last.major} rejects this line, older ones for another reason`,
+          }
+        : p,
+    );
+  }
+  return out;
 }
 
 export function confProblems(server: Server, codes: readonly ConfProblem["code"][]): ConfProblem[] {

@@ -20,6 +20,8 @@ export interface Directive {
   target: number | null;
   /** text after `pgrepl-gen:` that is not a directive we understand */
   malformed?: string;
+  /** a `disable` alone on its line followed by a blank line, a comment or the end of the file */
+  orphan?: boolean;
 }
 
 const MARK = /^#\s*pgrepl-gen\s*:\s*/;
@@ -79,9 +81,13 @@ export function parseDirectives(src: SourceText): Directive[] {
     const alone = at >= 0 && line.slice(0, at).trim() === "";
     const mark = MARK.exec(comment);
     if (!mark) {
-      // A line that is not a directive: pending directives apply to it (a blank line or a
-      // plain comment ends them: they were meant for that line, which has nothing to report).
-      for (const d of pending) d.target = lineNo;
+      // A line that is not a directive: pending directives apply to it. A blank line or a
+      // plain comment ends them: they apply to nothing.
+      const empty = (at >= 0 ? line.slice(0, at) : line).trim() === "";
+      for (const d of pending) {
+        d.target = lineNo;
+        if (empty) d.orphan = true;
+      }
       pending = [];
       continue;
     }
@@ -109,6 +115,7 @@ export function parseDirectives(src: SourceText): Directive[] {
       else d.target = lineNo;
     }
   }
+  for (const d of pending) d.orphan = true;
   return out;
 }
 

@@ -20,7 +20,7 @@ export const confRemovedParameter: Rule = {
           r.removedIn >= 10 ? `postgresql ${r.removedIn}` : `postgresql ${r.removedIn.toFixed(1)}`;
         let message = `\`${s.name}\` was removed in ${since}, so ${versionText(majors)} refuses it`;
         if (r.replacement !== undefined) message += `; use \`${r.replacement}\` instead`;
-        if (r.note !== undefined) message += `; note that ${r.note}`;
+        if (r.note !== undefined) message += `; ${r.note}`;
         ctx.report({ at: s, message, server });
       }
     }

@@ -51,7 +51,10 @@ export const standbyMissingSlot: Rule = {
       let message =
         "standby streams without a replication slot: `primary_slot_name` is not set, so the upstream may remove WAL this standby still needs";
       if (!kept && !archived) {
-        message += `; note that nothing else keeps that WAL (no \`${keepKey}\` on ${upstream ? `\`${upstream.name}\`` : "the upstream"}, no \`restore_command\` here): the standby would have to be rebuilt`;
+        const keepWhere = upstream
+          ? `on \`${upstream.name}\``
+          : "here, standing in for the upstream's, which is not linted";
+        message += `; note that nothing else keeps that WAL (no \`${keepKey}\` ${keepWhere}; no \`restore_command\`): the standby would have to be rebuilt`;
       }
       ctx.report({
         at: conninfo,

@@ -3,7 +3,8 @@ import type { Rule } from "../rule.js";
 
 /**
  * A suppression comment that does not do what its author meant: an unknown rule name (it
- * suppresses nothing), a form lint does not understand, or no reason after ` -- ` (the
+ * suppresses nothing), a form lint does not understand, a comment followed by no line to
+ * apply to, or no reason after ` -- ` (the
  * suppression works, but the next reader cannot tell why it is there).
  */
 export const suppressionInvalid: Rule = {
@@ -27,6 +28,13 @@ export const suppressionInvalid: Rule = {
         ctx.report({
           at,
           message: `unknown rule \`${r}\` in a suppression comment: it suppresses nothing${near ? `; did you mean \`${near}\`?` : ""}`,
+        });
+      }
+      if (d.orphan) {
+        ctx.report({
+          at,
+          message:
+            "this suppression comment applies to nothing: the next line is blank or a comment; put it at the end of the line it is for, or alone on the line right before it",
         });
       }
       if (d.reason === "") {
