@@ -17,7 +17,7 @@ import { dirname, join, posix, relative, resolve } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { isSupportedMajor, SUPPORTED_MAJORS } from "../pg/catalog/index.js";
 import { readText } from "../util/read-text.js";
-import { closest } from "../util/suggest.js";
+import { closest, editDistance } from "../util/suggest.js";
 import { globMatches } from "./glob.js";
 import type { Severity } from "./model.js";
 
@@ -85,7 +85,11 @@ export function loadConfig(path: string, shown: string, ruleNames: readonly stri
 
   const unknownRule = (name: string, node: Node | null): string => {
     const near = closest(name, ruleNames);
-    return `${at(node)}: unknown rule \`${name}\`${near ? `; did you mean \`${near}\`?` : "; `pgrepl-gen explain RULE` shows a rule, the rules are listed in docs/rules/"}`;
+    if (near !== undefined) return `${at(node)}: unknown rule \`${name}\`; did you mean \`${near}\`?`;
+    const nearest = [...ruleNames]
+      .sort((a, b) => editDistance(name, a) - editDistance(name, b) || (a < b ? -1 : 1))
+      .slice(0, 3);
+    return `${at(node)}: unknown rule \`${name}\`; did you mean one of ${nearest.map((n) => `\`${n}\``).join(", ")}? (the rules: docs/rules/README.md)`;
   };
 
   for (const pair of root.items) {

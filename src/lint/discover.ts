@@ -345,13 +345,24 @@ class Discovery {
         major,
         majorFrom,
         configFile: abs,
-        conf: parseConfigTree(this.recordingFs("conf", gaps, "conf"), { configFile: abs, dataDir: null }),
+        conf: this.parseConf(gaps, abs, null),
         hba: null,
         dataDir: null,
         gaps,
       });
     }
     return null;
+  }
+
+  /** parseConfigTree, with a top file that cannot be read at all (a FIFO, a directory) as a gap. */
+  private parseConf(gaps: ReadGap[], configFile: string, dataDir: string | null): ConfTree {
+    const tree = parseConfigTree(this.recordingFs("conf", gaps, "conf"), { configFile, dataDir });
+    for (const p of tree.problems) {
+      if (p.line !== null || p.file !== configFile) continue;
+      if (p.code === "is-directory") this.gap(gaps, configFile, "is a directory", "conf");
+      else if (p.code === "not-regular-file") this.gap(gaps, configFile, "is not a regular file", "conf");
+    }
+    return tree;
   }
 
   // ---- kinds of directories --------------------------------------------------------------
@@ -379,16 +390,14 @@ class Discovery {
     const debian = names.includes("start.conf") || names.includes("pg_ctl.conf");
     const gaps: ReadGap[] = [];
     const configFile = names.includes("postgresql.conf") ? join(abs, "postgresql.conf") : null;
-    const confFs = this.recordingFs("conf", gaps, "conf");
-    let conf: ConfTree | null = configFile ? parseConfigTree(confFs, { configFile, dataDir: null }) : null;
+    let conf: ConfTree | null = configFile ? this.parseConf(gaps, configFile, null) : null;
     let dataDir: DataDir | null = null;
     const pathMajor = majorFromPath(abs);
     if (debian && conf) {
       const dd = conf.effective.get("data_directory")?.value;
       if (dd?.startsWith("/")) {
         dataDir = this.readDataDir(dd, "data_directory", gaps);
-        if (dataDir.readable && configFile)
-          conf = parseConfigTree(this.recordingFs("conf", gaps, "conf"), { configFile, dataDir: dd });
+        if (dataDir.readable && configFile) conf = this.parseConf(gaps, configFile, dd);
       }
     }
     const { major, majorFrom } = this.majorOf(pathMajor, dataDir?.pgVersion?.major, true);
@@ -421,12 +430,11 @@ class Discovery {
     const gaps: ReadGap[] = [];
     const dataDir = this.readDataDir(abs, "path", gaps, names);
     const configFile = names.includes("postgresql.conf") ? join(abs, "postgresql.conf") : null;
-    const confFs = this.recordingFs("conf", gaps, "conf");
     let conf: ConfTree | null = null;
-    if (configFile) conf = parseConfigTree(confFs, { configFile, dataDir: abs });
+    if (configFile) conf = this.parseConf(gaps, configFile, abs);
     else if (names.includes("postgresql.auto.conf")) {
       // A data dir whose config lives elsewhere (Debian): its postgresql.auto.conf alone.
-      conf = parseConfigTree(confFs, { configFile: join(abs, "postgresql.auto.conf"), dataDir: null });
+      conf = this.parseConf(gaps, join(abs, "postgresql.auto.conf"), null);
     }
     const { major, majorFrom } = this.majorOf(majorFromPath(abs), dataDir.pgVersion?.major);
     let hbaFile: string | null = names.includes("pg_hba.conf") ? join(abs, "pg_hba.conf") : null;
@@ -468,10 +476,7 @@ class Discovery {
       const gaps: ReadGap[] = [];
       const nodeNames = this.list(nodeDir) ?? [];
       const dataDir = this.readDataDir(nodeDir, "rendered", gaps, nodeNames);
-      const confFs = this.recordingFs("conf", gaps, "conf");
-      const conf = this.isFile(dropIn)
-        ? parseConfigTree(confFs, { configFile: dropIn, dataDir: nodeDir })
-        : null;
+      const conf = this.isFile(dropIn) ? this.parseConf(gaps, dropIn, nodeDir) : null;
       // The drop-in's first line names the version: "… PostgreSQL 14."
       const header = this.texts.get(dropIn)?.text.split("\n", 1)[0] ?? "";
       const fromHeader = /PostgreSQL (\d+)\.\s*$/.exec(header)?.[1];

@@ -59,6 +59,16 @@ function relabel(message: string, roots: Workspace["roots"]): string {
   return out;
 }
 
+/** Control characters from a user's file (a NUL, an escape) would garble a terminal: show them as \xNN. */
+function printable(message: string): string {
+  let out = "";
+  for (const c of message) {
+    const n = c.charCodeAt(0);
+    out += (n < 0x20 && n !== 0x09) || n === 0x7f ? `\\x${n.toString(16).padStart(2, "0")}` : c;
+  }
+  return out;
+}
+
 function isPosition(n: unknown): n is number {
   return typeof n === "number" && Number.isInteger(n) && n >= 1;
 }
@@ -160,7 +170,7 @@ export function runRules(ws: Workspace, opts: EngineOptions): Finding[] {
     const f: Finding = {
       rule: r.rule,
       severity: r.severity,
-      message: relabel(r.message, ws.roots),
+      message: printable(relabel(r.message, ws.roots)),
       file: displayPath(r.file, ws.roots),
       line: r.line,
       column: r.column,

@@ -110,7 +110,7 @@ export function parseDirectives(src: SourceText): Directive[] {
     };
     if (!m || d.rules.length === 0) d.malformed = body;
     out.push(d);
-    if (d.kind === "disable") {
+    if (d.kind === "disable" && d.malformed === undefined) {
       if (alone) pending.push(d);
       else d.target = lineNo;
     }
