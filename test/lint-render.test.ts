@@ -1,0 +1,113 @@
+/**
+ * What render writes, lint accepts (STYLE.md 7): every fixture spec, at every supported version
+ * it validates for, rendered into a directory lints clean with the default --fail-on; and so
+ * does each node's configuration as it ends up on the host: the stock (or base) files with the
+ * patches applied, plus postgresql.auto.conf and standby.signal for standbys.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { SUPPORTED_MAJORS } from "../src/pg/catalog/index.js";
+import { LAYOUTS } from "../src/pg/layouts.js";
+import { renderFiles } from "../src/render/render.js";
+import { stockFile } from "../src/render/stock.js";
+import { writeRendered } from "../src/render/write.js";
+import { checkSpecText } from "../src/spec/load.js";
+import { type Topology, upstreamFirstOrder } from "../src/spec/model.js";
+import { ROOT } from "./support/cli.js";
+import { lintJson, runLint } from "./support/lint.js";
+
+const SPECS = join(ROOT, "fixtures", "specs");
+const specNames = readdirSync(SPECS).filter((f) => /\.(ya?ml|json)$/.test(f));
+const tmp = mkdtempSync(join(tmpdir(), "pgrepl-lint-render-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** The spec at another major version, when it validates there. */
+function atVersion(spec: string, major: number): Topology | undefined {
+  const abs = join(SPECS, spec);
+  const text = readFileSync(abs, "utf8").replace(/^(\s*"?postgres"?\s*:\s*)\d+/m, `$1${major}`);
+  const r = checkSpecText(text, `fixtures/specs/${spec}`, abs);
+  return r.ok ? r.topology : undefined;
+}
+
+describe("rendered output lints clean", () => {
+  let rendered = 0;
+  afterAll(() => {
+    // most specs validate at most versions (pg12.yaml and max_slot_wal_keep_size do not mix)
+    expect(rendered).toBeGreaterThan(specNames.length * 4);
+  });
+  for (const spec of specNames) {
+    for (const major of SUPPORTED_MAJORS) {
+      it(`${spec} at ${major}`, async () => {
+        const t = atVersion(spec, major);
+        if (!t) return;
+        rendered++;
+        const dir = join(tmp, `out-${spec}-${major}`);
+        const files = renderFiles(t, `fixtures/specs/${spec}`);
+        const report = writeRendered(dir, `fixtures/specs/${spec}`, files, { force: false, prune: false });
+        expect(report.refused).toEqual([]);
+        const r = await runLint([dir], ROOT);
+        expect(r.out).toBe("");
+        expect(r.err).toBe("");
+        expect(r.code).toBe(0);
+      });
+    }
+  }
+});
+
+describe("each node's configuration as it ends up on its host lints clean", () => {
+  for (const spec of specNames) {
+    it(spec, async () => {
+      const rel = `fixtures/specs/${spec}`;
+      const t =
+        atVersion(spec, 0) ??
+        (
+          checkSpecText(readFileSync(join(SPECS, spec), "utf8"), rel, join(SPECS, spec)) as {
+            topology: Topology;
+          }
+        ).topology;
+      const files = new Map(renderFiles(t, rel).map((f) => [f.path, f.content]));
+      const configs = new Map<string, string>();
+      for (const n of upstreamFirstOrder(t)) {
+        // a directory holding the node's config and its postgresql.auto.conf: lint reads it as a data directory
+        const dir = join(tmp, `host-${spec}-${n.name}`, String(t.postgres), n.cluster);
+        const inherit = LAYOUTS[t.layout].configInDataDir && n.upstream ? configs.get(n.upstream) : undefined;
+        if (inherit) cpSync(inherit, dir, { recursive: true });
+        else {
+          mkdirSync(dir, { recursive: true });
+          const base = (file: "postgresql.conf" | "pg_hba.conf", own: string | undefined) =>
+            own ? readFileSync(own, "utf8") : stockFile(t.postgres, t.layout, file, n);
+          writeFileSync(join(dir, "postgresql.conf"), base("postgresql.conf", n.base.postgresqlConf));
+          writeFileSync(join(dir, "pg_hba.conf"), base("pg_hba.conf", n.base.pgHbaConf));
+        }
+        for (const p of ["postgresql.conf.patch", "pg_hba.conf.patch"]) {
+          const r = spawnSync("patch", ["-p1", "--batch", "--forward", "--no-backup-if-mismatch", "-F0"], {
+            cwd: dir,
+            input: files.get(`${n.name}/${p}`),
+            encoding: "utf8",
+          });
+          expect(r.status, `${n.name}/${p}: ${r.stdout}${r.stderr}`).toBe(0);
+        }
+        configs.set(n.name, dir);
+        const host = join(tmp, `host-${spec}-${n.name}-final`, String(t.postgres), n.cluster);
+        cpSync(dir, host, { recursive: true });
+        // the runbook replaces the replication keys in postgresql.auto.conf (inherited ones included)
+        const auto = files.get(`${n.name}/postgresql.auto.conf`);
+        writeFileSync(
+          join(host, "postgresql.auto.conf"),
+          `# Do not edit this file manually!\n# It will be overwritten by the ALTER SYSTEM command.\n${auto ?? ""}`,
+        );
+        if (n.role === "standby") writeFileSync(join(host, "standby.signal"), "");
+        const r = await runLint(["--no-fs", host], ROOT);
+        expect(r.out, `${n.name}`).toBe("");
+        expect(r.code).toBe(0);
+        // and lint did read the drop-in through the include: a broken value in it is found
+        writeFileSync(join(host, "conf.d", "pgrepl-gen.conf"), "work_mem = 4Mb\n", { flag: "a" });
+        const broken = await lintJson(["--no-fs", host], ROOT);
+        expect(broken.findings.map((f) => f.rule)).toEqual(["conf-invalid-value"]);
+      }
+    });
+  }
+});
