@@ -3,7 +3,7 @@ import { relative, resolve } from "node:path";
 import { isSupportedMajor, SUPPORTED_MAJORS } from "../pg/catalog/index.js";
 import { CONFIG_FILENAME, EMPTY_CONFIG, findConfig, type LintConfig, loadConfig } from "./config.js";
 import { discover } from "./discover.js";
-import { runRules } from "./engine.js";
+import { displayPath, runRules } from "./engine.js";
 import type { Finding } from "./model.js";
 import { knownRuleNames } from "./registry.js";
 
@@ -25,6 +25,8 @@ export type LintOutcome =
       findings: Finding[];
       /** PATHs that do not exist or cannot be read at all (exit 2), one line each */
       pathErrors: string[];
+      /** what the user should know about the run that is not a finding (stderr) */
+      notes: string[];
       config: LintConfig;
     };
 
@@ -55,5 +57,19 @@ export async function lint(req: LintRequest): Promise<LintOutcome> {
     postgresFrom: req.postgres !== undefined ? "--postgres" : `\`postgres\` in ${CONFIG_FILENAME}`,
   });
   const findings = runRules(found.workspace, { fs: req.fs, config });
-  return { ok: true, findings, pathErrors: found.pathErrors, config };
+  const notes: string[] = [];
+  // Say plainly when a version could not be inferred: the checks that depend on it then only
+  // report what every supported version rejects.
+  const unversioned = found.workspace.servers.filter((s) => s.major === undefined && (s.conf || s.hba));
+  if (unversioned.length > 0) {
+    const first = displayPath(
+      unversioned[0]?.configFile ?? unversioned[0]?.hba?.file ?? "",
+      found.workspace.roots,
+    );
+    const more = unversioned.length > 1 ? ` and ${unversioned.length - 1} more` : "";
+    notes.push(
+      `note: the PostgreSQL version of ${first}${more} is not known, so version-dependent checks report only what every version ${SUPPORTED_MAJORS[0]}–${SUPPORTED_MAJORS.at(-1)} rejects; pass --postgres N or set \`postgres: N\` in ${CONFIG_FILENAME}`,
+    );
+  }
+  return { ok: true, findings, pathErrors: found.pathErrors, notes, config };
 }

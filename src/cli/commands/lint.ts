@@ -40,6 +40,7 @@ export async function runLint(opts: LintOptions, io: CliIO): Promise<number> {
     return 2;
   }
   for (const e of r.pathErrors) io.stderr(`pgrepl-gen: ${e}\n`);
+  for (const n of r.notes) io.stderr(`pgrepl-gen: ${n}\n`);
   io.stdout(formatter(r.findings, { rules: RULES, isTTY: io.isTTY }));
   if (r.pathErrors.length > 0) return 2;
   if (opts.failOn === "never") return 0;
