@@ -20,14 +20,12 @@ export const unreadableFile: Rule = {
         const skipped = ctx.enabledRules.filter((r) => r.reads.includes(g.hides)).map((r) => r.name);
         const owner =
           g.owner !== undefined && g.reason === "permission denied" ? ` (owned by \`${g.owner}\`)` : "";
-        const reason = g.reason === "does not exist" ? "does not exist here" : g.reason;
         const notChecked = skipped.length > 0 ? `; not checked: ${skipped.sort().join(", ")}` : "";
-        ctx.report({
-          file: g.path,
-          line: null,
-          message: `cannot read this ${WHAT[g.hides]}: ${reason}${owner}${notChecked}`,
-          server,
-        });
+        const what =
+          g.reason === "does not exist"
+            ? `this ${WHAT[g.hides]} does not exist (the configuration names it)`
+            : `cannot read this ${WHAT[g.hides]}: ${g.reason}${owner}`;
+        ctx.report({ file: g.path, line: null, message: `${what}${notChecked}`, server });
       }
     }
   },
