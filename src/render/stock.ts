@@ -4,6 +4,7 @@ import type { LayoutName } from "../pg/layouts.js";
 import type { NodeModel } from "../spec/model.js";
 import { packageRoot } from "../util/package-root.js";
 
+/** The generated files, read once per process (a large topology asks for the same file per node). */
 const stockCache = new Map<string, string>();
 
 /**
@@ -18,7 +19,12 @@ export function stockFile(
   file: "postgresql.conf" | "pg_hba.conf",
   node: NodeModel,
 ): string {
-  const text = readFileSync(join(packageRoot(), "src", "pg", "stock", String(major), layout, file), "utf8");
+  const path = join(packageRoot(), "src", "pg", "stock", String(major), layout, file);
+  let text = stockCache.get(path);
+  if (text === undefined) {
+    text = readFileSync(path, "utf8");
+    stockCache.set(path, text);
+  }
   return text
     .replaceAll("@VERSION@", String(major))
     .replaceAll("@CLUSTER@", node.cluster)
