@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from "yaml";
 import type { Position, Problem } from "../util/diagnostic.js";
 
 export type PathSeg = string | number;
@@ -38,19 +38,16 @@ export function parseSpecText(text: string, file: string): { doc?: SourceDoc; pr
   // Only the first syntax error: the ones after it are usually its echoes.
   const e = doc.errors[0];
   if (e) {
-    const lp = lineCounter.linePos(e.pos[0]);
     problems.push({
       file,
-      pos: { line: lp.line, column: lp.col },
-      message: yamlMessage(e.code, e.message, text, e.pos[0]),
+      pos: positionAt(text, e.pos[0], lineCounter),
+      message: printable(yamlMessage(e.code, e.message, text, e.pos[0]), 300),
     });
   }
   if (problems.length > 0) return { problems };
 
-  const toPos = (offset: number): Position => {
-    const p = lineCounter.linePos(offset);
-    return { line: p.line, column: p.col };
-  };
+  // yaml counts columns in UTF-16 units; count characters, as the other readers do
+  const toPos = (offset: number): Position => positionAt(text, offset, lineCounter);
   const root = doc.contents as Node | null;
   const locate = (path: readonly PathSeg[], which: "key" | "value" = "value"): Position => {
     let node: unknown = root;
@@ -80,7 +77,52 @@ export function parseSpecText(text: string, file: string): { doc?: SourceDoc; pr
     }
     return best;
   };
-  return { doc: { file, value: doc.toJS({ maxAliasCount: 100 }), locate }, problems };
+  // An alias inside the node it names makes a cyclic value; a spec is a tree.
+  let cyclic: number | undefined;
+  visit(doc, {
+    Alias(_, node, path) {
+      const target = node.resolve(doc);
+      if (cyclic === undefined && target !== undefined && path.includes(target))
+        cyclic = node.range?.[0] ?? 0;
+    },
+  });
+  if (cyclic !== undefined) {
+    return {
+      problems: [
+        {
+          file,
+          pos: toPos(cyclic),
+          message: "YAML: this alias is inside the node it names (a cycle); a spec is a tree",
+        },
+      ],
+    };
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // Aliases resolve here: one naming no earlier anchor, or too many expansions (billion laughs).
+    let at: number | undefined;
+    let first: number | undefined;
+    visit(doc, {
+      Alias(_, node) {
+        first ??= node.range?.[0];
+        if (at === undefined && node.resolve(doc) === undefined) at = node.range?.[0];
+      },
+    });
+    const offset = at ?? first;
+    const why = (err as Error).message.split("\n")[0] ?? "";
+    return {
+      problems: [
+        {
+          file,
+          pos: offset === undefined ? toPos(0) : toPos(offset),
+          message: `YAML: ${printable(why.charAt(0).toLowerCase() + why.slice(1), 200)}`,
+        },
+      ],
+    };
+  }
+  return { doc: { file, value, locate }, problems };
 }
 
 function yamlMessage(code: string, raw: string, text: string, offset: number): string {
@@ -108,21 +150,127 @@ function jsonSyntaxError(text: string): { pos: Position; message: string } | und
   } catch (e) {
     const msg = (e as Error).message;
     const m = /position (\d+)/.exec(msg);
-    const offset = m ? Number(m[1]) : text.length;
-    let line = 1;
-    let col = 1;
-    for (let i = 0; i < offset && i < text.length; i++) {
-      if (text[i] === "\n") {
-        line++;
-        col = 1;
-      } else col++;
-    }
-    const what = msg.replace(/ in JSON at position \d+.*$/, "");
+    // V8 gives no position for an unexpected token, only a quote of the text around it (which
+    // may hold anything, a password included): find the token ourselves and do not quote.
+    const offset = m ? Number(m[1]) : /^Unexpected token/.test(msg) ? jsonErrorOffset(text) : text.length;
+    const what = /^Unexpected token/.test(msg)
+      ? offset < text.length
+        ? `unexpected \`${printable(String.fromCodePoint(text.codePointAt(offset) ?? 0))}\``
+        : "unexpected end of input"
+      : msg.replace(/ in JSON at position \d+.*$/, "");
     return {
-      pos: { line, column: col },
-      message: `JSON syntax error: ${what.charAt(0).toLowerCase()}${what.slice(1)}`,
+      pos: positionAt(text, offset),
+      message: `JSON syntax error: ${printable(what.charAt(0).toLowerCase() + what.slice(1), 200)}`,
     };
   }
+}
+
+/** 1-based line and column (in characters, as every reader here counts them) of a UTF-16 offset. */
+function positionAt(text: string, offset: number, lines?: LineCounter): Position {
+  const end = Math.min(offset, text.length);
+  let line = 1;
+  let lineStart: number;
+  if (lines) {
+    const lp = lines.linePos(end);
+    line = lp.line;
+    lineStart = end - (lp.col - 1);
+  } else {
+    lineStart = text.lastIndexOf("\n", end - 1) + 1;
+    for (let i = text.indexOf("\n"); i >= 0 && i < lineStart; i = text.indexOf("\n", i + 1)) line++;
+  }
+  let column = 1;
+  for (let i = lineStart; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff || i === lineStart || (text.charCodeAt(i - 1) & 0xfc00) !== 0xd800) column++;
+  }
+  return { line, column };
+}
+
+/** Offset of the first character strict JSON does not accept; iterative, so nesting cannot overflow. */
+function jsonErrorOffset(s: string): number {
+  let i = 0;
+  const ws = (): void => {
+    while (i < s.length && " \t\n\r".includes(s[i] as string)) i++;
+  };
+  // what may come next: a value, or after a value inside a container `,` or its close
+  const open: string[] = [];
+  let expectValue = true;
+  for (;;) {
+    ws();
+    if (expectValue) {
+      const c = s[i];
+      if (c === "{" || c === "[") {
+        open.push(c === "{" ? "}" : "]");
+        i++;
+        ws();
+        if (s[i] === open.at(-1)) {
+          open.pop();
+          i++;
+          expectValue = false;
+          continue;
+        }
+        if (c === "{") {
+          if (s[i] !== '"') return i;
+          i = jsonString(s, i);
+          if (i < 0) return -i - 1;
+          ws();
+          if (s[i] !== ":") return i;
+          i++;
+        }
+        continue;
+      }
+      if (c === '"') {
+        i = jsonString(s, i);
+        if (i < 0) return -i - 1;
+      } else {
+        const lit = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(
+          s.slice(i, i + 400),
+        );
+        if (!lit) return i;
+        i += lit[0].length;
+      }
+      expectValue = false;
+      continue;
+    }
+    const close = open.at(-1);
+    if (close === undefined) return i < s.length ? i : -1;
+    if (s[i] === close) {
+      open.pop();
+      i++;
+      continue;
+    }
+    if (s[i] !== ",") return i;
+    i++;
+    if (close === "}") {
+      ws();
+      if (s[i] !== '"') return i;
+      i = jsonString(s, i);
+      if (i < 0) return -i - 1;
+      ws();
+      if (s[i] !== ":") return i;
+      i++;
+    }
+    expectValue = true;
+  }
+}
+
+/** The offset after a JSON string starting at i, or -(offset of its first bad character) - 1. */
+function jsonString(s: string, start: number): number {
+  let i = start + 1;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22) return i + 1;
+    if (c < 0x20) return -i - 1;
+    if (c === 0x5c) {
+      const e = s[i + 1] ?? "";
+      if (e === "u") {
+        if (!/^[0-9a-fA-F]{4}$/.test(s.slice(i + 2, i + 6))) return -i - 1;
+        i += 6;
+      } else if ('"\\/bfnrt'.includes(e) && e !== "") i += 2;
+      else return -i - 1;
+    } else i++;
+  }
+  return -s.length - 1;
 }
 
 /** A user-provided name, safe to print on one line: control characters escaped, long ones cut. */
@@ -130,7 +278,8 @@ export function printable(s: string, max = 40): string {
   let out = "";
   for (const ch of s) {
     const c = ch.codePointAt(0) ?? 0;
-    out += c < 0x20 || c === 0x7f ? `\\x${c.toString(16).padStart(2, "0")}` : ch;
+    // C0, DEL and C1 (U+0080–U+009F: a terminal reads U+009B as CSI, like ESC [)
+    out += c < 0x20 || (c >= 0x7f && c <= 0x9f) ? `\\x${c.toString(16).padStart(2, "0")}` : ch;
   }
   return out.length > max ? `${out.slice(0, max)}…` : out;
 }

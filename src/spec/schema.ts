@@ -38,7 +38,7 @@ function pointerToPath(pointer: string): PathSeg[] {
 function hasControlOrBacktick(s: string): boolean {
   for (const ch of s) {
     const c = ch.charCodeAt(0);
-    if (c < 0x20 || c === 0x7f || ch === "`") return true;
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || ch === "`") return true;
   }
   return false;
 }

@@ -13,7 +13,7 @@ import {
 } from "../pg/catalog/index.js";
 import type { Problem } from "../util/diagnostic.js";
 import { closest } from "../util/suggest.js";
-import { displayPath, type PathSeg, type SourceDoc } from "./parse.js";
+import { displayPath, type PathSeg, printable, type SourceDoc } from "./parse.js";
 import { MANAGED_SETTINGS } from "./topology.js";
 
 /**
@@ -47,7 +47,12 @@ export function settingsProblems(doc: SourceDoc, skip: readonly string[] = []): 
       const at = [...path, name];
       const skipped = skip.includes(`/${at.join("/")}`);
       for (const p of settingProblems(major, name, value, at, skipped)) {
-        problems.push({ file: doc.file, pos: doc.locate(at, p.which), message: p.message });
+        // names and values come from the spec (and reach the message through the server's reasons too)
+        problems.push({
+          file: doc.file,
+          pos: doc.locate(at, p.which),
+          message: printable(p.message, Infinity),
+        });
       }
     }
   };
@@ -108,7 +113,7 @@ function settingProblems(
   if (reason === null) return [];
   const shown = secret
     ? ` for PostgreSQL ${major} (value not shown)`
-    : ` \`${text}\` for PostgreSQL ${major}`;
+    : ` \`${printable(text)}\` for PostgreSQL ${major}`;
   const later = SUPPORTED_MAJORS.find((m) => m > major && checkValue(m, name, text) === null);
   const hint = later === undefined ? "" : `; note that PostgreSQL ${later} accepts it`;
   return [
@@ -124,16 +129,16 @@ function unknownName(major: SupportedMajor, name: string): string | undefined {
   if (isKnownParam(major, name)) return undefined;
   const removed = removedParam(major, name);
   if (removed) {
-    let msg = `PostgreSQL ${major} has no \`${name}\` (removed in ${removed.removedIn})`;
+    let msg = `PostgreSQL ${major} has no \`${printable(name)}\` (removed in ${removed.removedIn})`;
     if (removed.replacement !== undefined) msg += `; use \`${removed.replacement}\` instead`;
     if (removed.note !== undefined)
       msg += removed.replacement !== undefined ? `; note that ${removed.note}` : `; ${removed.note}`;
     return msg;
   }
   const later = paramMajors(name).filter((m) => m > major);
-  if (later.length > 0) return `PostgreSQL ${major} has no \`${name}\` (added in ${later[0]})`;
+  if (later.length > 0) return `PostgreSQL ${major} has no \`${printable(name)}\` (added in ${later[0]})`;
   const suggestion = suggestionFor(major, name);
-  return `unknown parameter \`${name}\` for PostgreSQL ${major}${suggestion === undefined ? "" : `; did you mean \`${suggestion}\`?`}`;
+  return `unknown parameter \`${printable(name)}\` for PostgreSQL ${major}${suggestion === undefined ? "" : `; did you mean \`${suggestion}\`?`}`;
 }
 
 /**

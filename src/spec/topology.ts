@@ -1,6 +1,6 @@
 import type { Problem } from "../util/diagnostic.js";
 import { isValidHost } from "../util/net.js";
-import { didYouMean } from "../util/suggest.js";
+import { closest } from "../util/suggest.js";
 import { displayPath, type PathSeg, printable, type SourceDoc } from "./parse.js";
 import { quoteValue } from "./schema.js";
 
@@ -111,7 +111,7 @@ export function topologyProblems(doc: SourceDoc): Problem[] {
     } else if (!byName.has(up)) {
       report(
         ["nodes", i, "upstream"],
-        `nodes[${i}].upstream: unknown node \`${printable(up)}\`${didYouMean(up, byName.keys())}`,
+        `nodes[${i}].upstream: unknown node \`${printable(up)}\`${suggestNode(up, byName.keys())}`,
       );
     }
   }
@@ -380,4 +380,10 @@ export function literalPasswordProblems(doc: SourceDoc): { problems: Problem[]; 
   };
   walk(doc.value, []);
   return { problems, suppress };
+}
+
+/** "; did you mean `x`?" for a node name (itself from the spec, so made printable). */
+function suggestNode(name: string, names: Iterable<string>): string {
+  const near = closest(name, names);
+  return near === undefined ? "" : `; did you mean \`${printable(near)}\`?`;
 }
