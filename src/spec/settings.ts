@@ -26,6 +26,9 @@ import { MANAGED_SETTINGS } from "./topology.js";
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** The schema's propertyNames for `settings` (schemas/topology.schema.json). */
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/;
+
 /** Keys whose values are never repeated in a message. */
 const SECRET_KEY = /pass|secret/i;
 
@@ -79,6 +82,8 @@ function settingProblems(
   const where = displayPath(path);
   // Set through the spec's own keys: topologyProblems reports it.
   if (MANAGED_SETTINGS[name.toLowerCase()] !== undefined) return [];
+  // A name the schema refuses (propertyNames) is reported there, once.
+  if (!SCHEMA_NAME.test(name) || name.length > 63) return [];
   // `class.name`: a custom placeholder (an extension's parameter); every server accepts it.
   if (name.includes(".")) return [];
 
@@ -108,6 +113,7 @@ function settingProblems(
   const text = serverText(value);
   const secret = valueIsSecret || SECRET_KEY.test(name);
   // Control characters are the schema's (postgresql.conf cannot hold a line break).
+  if ([...text].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return [];
   if (valueIsSecret) return []; // reported without its value elsewhere
   const reason = checkValue(major, name, text);
   if (reason === null) return [];
