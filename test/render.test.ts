@@ -250,6 +250,27 @@ describe("what render decides", () => {
     expect(files.get("old_standby/conf.d/pgrepl-gen.conf")).not.toMatch(/^max_slot_wal_keep_size/m);
   });
 
+  it("uses the spec's own values for managed parameters it sets, case-insensitively", () => {
+    const spec = readFileSync(join(SPECS, "cascading.yaml"), "utf8").replace(
+      "nodes:",
+      "settings:\n  wal_level: logical\n  hot_standby: off\n  max_replication_slots: 30\n  Max_Connections: 500\nnodes:",
+    );
+    const r = checkSpecText(spec, "c.yaml");
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    const files = new Map(renderFiles(r.topology, "c.yaml").map((f) => [f.path, f.content]));
+    for (const n of ["east", "east_replica", "west"]) {
+      const dropIn = files.get(`${n}/conf.d/pgrepl-gen.conf`) ?? "";
+      expect(dropIn).toMatch(/^wal_level = logical$/m);
+      expect(dropIn).toMatch(/^max_replication_slots = 30\b/m);
+      expect(dropIn).toContain(
+        "# pgrepl-gen: disable=hot-standby-off -- the spec sets hot_standby: off\nhot_standby = off",
+      );
+      expect(dropIn.match(/^max_connections = /gm)?.length ?? 0).toBeLessThanOrEqual(1);
+      expect(dropIn).not.toMatch(/^Max_Connections/m);
+    }
+    expect(files.get("west/conf.d/pgrepl-gen.conf")).toMatch(/^max_connections = 500\b/m);
+  });
+
   it("quotes synchronous standby names and uses FIRST/ANY", () => {
     const q = renderFiles(load("fixtures/specs/quorum.yaml"), "q.yaml").find(
       (f) => f.path === "db1/conf.d/pgrepl-gen.conf",

@@ -124,8 +124,12 @@ function chainValue(t: Topology, n: NodeModel, name: string, computed: Map<strin
   const key = `${n.name}\u0000${name}`;
   const hit = computed.get(key);
   if (hit !== undefined) return hit;
+  // max_wal_senders: the spec's own value when it sets one (validation checked it is enough), else
+  // room for every other node plus base backups.
   let v =
-    name === "max_wal_senders" ? Math.max(ownValue(t, n, name), senderHeadroom(t)) : ownValue(t, n, name);
+    name === "max_wal_senders" && n.settings[name] === undefined
+      ? Math.max(ownValue(t, n, name), senderHeadroom(t))
+      : ownValue(t, n, name);
   for (const up of upstreamChain(t, n)) v = Math.max(v, chainValue(t, up, name, computed));
   computed.set(key, v);
   return v;
@@ -183,9 +187,12 @@ function dropInFor(
     line("port", n.port),
     line("cluster_name", n.name, "also shown in process titles"),
   ];
+  // Debian's and PGDG's packages set their socket directories already (PGDG's: /run/postgresql
+  // and /tmp), so only a moved one is written; a plain pg_ctl install gets the one the runbook uses,
+  // since the binaries' compiled-in default is unknown.
   if (
-    t.layout !== "debian" ||
-    n.socketDirectory !== LAYOUTS.debian.defaults(t.postgres, n.cluster).socketDirectory
+    t.layout === "pg_ctl" ||
+    n.socketDirectory !== LAYOUTS[t.layout].defaults(t.postgres, n.cluster).socketDirectory
   ) {
     conn.push(
       line("unix_socket_directories", n.socketDirectory, "where the runbook reaches the local server"),
@@ -199,8 +206,11 @@ function dropInFor(
     if (r.tls.caFile) conn.push(line("ssl_ca_file", r.tls.caFile, "CA for client certificates"));
   }
 
+  // Where the spec sets one of these itself, its value is used (validation refused values that
+  // break replication); otherwise what replication needs.
+  const own = (name: string, fallback: SettingValue): SettingValue => n.settings[name] ?? fallback;
   const wal: GucLine[] = [
-    line("wal_level", "replica"),
+    line("wal_level", own("wal_level", "replica")),
     line(
       "max_wal_senders",
       chainValue(t, n, "max_wal_senders", computed),
@@ -208,15 +218,25 @@ function dropInFor(
     ),
     line(
       "max_replication_slots",
-      Math.max(10, t.nodes.length - 1 + 2),
+      own("max_replication_slots", Math.max(10, t.nodes.length - 1 + 2)),
       "one slot per standby, with headroom",
     ),
   ];
   if (r.maxSlotWalKeepSize !== undefined) {
     wal.push(line("max_slot_wal_keep_size", r.maxSlotWalKeepSize, "an absent standby cannot fill the disk"));
   }
-  wal.push(line("wal_log_hints", true, "pg_rewind can rejoin a failed primary"));
-  wal.push(line("hot_standby", true, "read-only queries on standbys"));
+  wal.push(line("wal_log_hints", own("wal_log_hints", true), "pg_rewind can rejoin a failed primary"));
+  const hotStandby = own("hot_standby", true);
+  wal.push(
+    line(
+      "hot_standby",
+      hotStandby,
+      "read-only queries on standbys",
+      hotStandby === true || hotStandby === "on"
+        ? undefined
+        : { rule: "hot-standby-off", reason: `the spec sets hot_standby: ${String(hotStandby)}` },
+    ),
+  );
   if (r.archiveCommand) {
     wal.push(line("archive_mode", "on"));
     wal.push(line("archive_command", r.archiveCommand, "fallback for standbys behind their slot"));

@@ -7,6 +7,13 @@ type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
 const opt = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
+/** Parameter names as the server compares them (ASCII case folded). */
+function lowerKeys(o: Obj): Record<string, SettingValue> {
+  const out: Record<string, SettingValue> = {};
+  for (const [k, v] of Object.entries(o)) out[k.toLowerCase()] = v as SettingValue;
+  return out;
+}
+
 /** Default listen_addresses: what the node's host needs, plus the local socket users. */
 export function defaultListenAddresses(host: string): string {
   if (isLoopback(host)) return "localhost";
@@ -43,7 +50,7 @@ export function normalize(value: unknown, file: string, absPath: string): Topolo
   const sync = repl.synchronous === undefined ? undefined : obj(repl.synchronous);
   const archive = obj(repl.archive);
   const slots = repl.slots !== false;
-  const settings = { ...(obj(root.settings) as Record<string, SettingValue>) };
+  const settings = lowerKeys(obj(root.settings));
   const rawNodes = (root.nodes as unknown[]).map(obj);
   const primaryName = rawNodes.find((n) => n.role === "primary")?.name as string;
   const specDir = dirname(absPath);
@@ -94,7 +101,7 @@ export function normalize(value: unknown, file: string, absPath: string): Topolo
             }
           : {}),
       },
-      settings: { ...settings, ...(obj(n.settings) as Record<string, SettingValue>) },
+      settings: { ...settings, ...lowerKeys(obj(n.settings)) },
       index,
     };
   });

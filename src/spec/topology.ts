@@ -309,16 +309,50 @@ export function topologyProblems(doc: SourceDoc): Problem[] {
   }
 
   // Settings the spec manages through its own keys.
+  // Every other node may stream from any node after a failover: fewer senders or slots refuse one.
+  const peers = Math.max(nodes.length - 1, 1);
   const checkSettings = (path: PathSeg[], s: unknown) => {
     if (!isObj(s)) return;
+    const folded = new Map<string, string>();
     for (const key of Object.keys(s)) {
-      const owner = MANAGED_SETTINGS[key.toLowerCase()];
-      if (owner)
+      const lower = key.toLowerCase();
+      const at = [...path, key];
+      const where = displayPath(at);
+      const owner = MANAGED_SETTINGS[lower];
+      if (owner) {
+        report(at, `${where}: set through ${owner}, not \`settings\``, "key");
+        continue;
+      }
+      const earlier = folded.get(lower);
+      if (earlier !== undefined) {
         report(
-          [...path, key],
-          `${displayPath([...path, key])}: set through ${owner}, not \`settings\``,
+          at,
+          `${where}: \`${printable(earlier)}\` and \`${printable(key)}\` name the same parameter (names are case-insensitive)`,
           "key",
         );
+      }
+      folded.set(lower, key);
+      const v = s[key];
+      if (lower === "synchronous_commit" && isObj(repl.synchronous)) {
+        report(
+          at,
+          `${where}: set through \`replication.synchronous.commit\` when synchronous replication is on`,
+          "key",
+        );
+      }
+      if (lower === "wal_level" && typeof v === "string" && v.toLowerCase() === "minimal") {
+        report(at, `${where}: \`minimal\` WAL cannot feed a standby; use \`replica\` or \`logical\``);
+      }
+      if (
+        (lower === "max_wal_senders" || lower === "max_replication_slots") &&
+        typeof v === "number" &&
+        v < peers
+      ) {
+        report(
+          at,
+          `${where}: ${v} is below the ${peers} other node${peers === 1 ? "" : "s"} that may stream from this one (after a failover, any of them)`,
+        );
+      }
     }
   };
   checkSettings(["settings"], root.settings);
