@@ -80,7 +80,11 @@ nodes:
 }, 120_000);
 
 afterAll(() => {
-  for (const n of Object.values(names)) sh("pg_dropcluster", ["--stop", "15", n]);
+  for (const n of Object.values(names)) {
+    sh("pg_dropcluster", ["--stop", "15", n]);
+    // pg_dropcluster leaves a config directory holding files it does not know (the drop-in, backups).
+    rmSync(`/etc/postgresql/15/${n}`, { recursive: true, force: true });
+  }
   for (const n of Object.values(names)) {
     for (const f of readdirSync("/var/lib/postgresql/15")) {
       if (f === n || f.startsWith(`${n}.`))
