@@ -45,3 +45,17 @@ export function hbaField(value: string): string {
   }
   return `"${value.replace(/"/g, '""')}"`;
 }
+
+/**
+ * Text from a user's file (a token, a path, a value) inside a one-line message: C0, DEL and C1
+ * control characters become `\xNN`, so a file cannot break the line or drive the terminal
+ * (ESC and U+009B start escape sequences) through a finding.
+ */
+export function messageText(value: string): string {
+  let out = "";
+  for (const ch of value) {
+    const c = ch.charCodeAt(0);
+    out += c < 0x20 || (c >= 0x7f && c <= 0x9f) ? `\\x${c.toString(16).padStart(2, "0")}` : ch;
+  }
+  return out;
+}

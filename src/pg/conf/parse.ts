@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import { messageText } from "../quote.js";
 import { type ConfFs, type FsError, isFsError } from "./fs.js";
 import { Scanner, type Token } from "./lexer.js";
 import { decodeQuoted } from "./value.js";
@@ -247,7 +248,12 @@ class TreeParser {
     // Only problems the server records take a place in its list.
     const recorded = p.recorded ?? p.server !== null;
     const { recorded: _r, ...rest } = p;
-    this.problems.push({ ...rest, seq: recorded ? ++this.seq : this.seq });
+    // tokens and paths in the message come from the file
+    this.problems.push({
+      ...rest,
+      message: messageText(rest.message),
+      seq: recorded ? ++this.seq : this.seq,
+    });
   }
 
   /** ParseConfigFile. `at` is the include directive (null for a top file). Returns the server's OK. */
