@@ -84,7 +84,7 @@ export function parsePgpass(text: string): PgpassResult {
       problems.push({
         code: "too-few-fields",
         line: n,
-        column: line.length + 1,
+        column: column(line, line.length),
         message: `this line has ${fields.length} field${fields.length === 1 ? "" : "s"}; libpq needs 5 (${FIELD_NAMES.join(":")}) and never uses it`,
       });
       return;
