@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import { type ConfFs, isFsError } from "../conf/fs.js";
 import { absoluteConfigLocation, byteCompare, CONF_FILE_MAX_DEPTH, joinPath } from "../conf/parse.js";
+import { messageText } from "../quote.js";
 import { cidrMask, type IpNetwork, makeNetwork, parseNumericHost } from "./address.js";
 
 /**
@@ -205,8 +206,10 @@ function splitRecords(text: string, major: number): RawRecord[] {
     const textOut = nul >= 0 ? buf.slice(0, nul) : buf;
     const at = (i: number): Located => {
       let off = i;
-      for (const p of pieces) {
-        if (off <= p.text.length) return { line: p.line, column: p.cols[off] ?? p.text.length + 1 };
+      for (const [k, p] of pieces.entries()) {
+        // the end of a continued piece is the start of the next one
+        if (off < p.text.length || (off === p.text.length && k === pieces.length - 1))
+          return { line: p.line, column: p.cols[off] ?? p.text.length + 1 };
         off -= p.text.length;
       }
       const last = pieces.at(-1) as { text: string; line: number; cols: number[] };
@@ -805,7 +808,9 @@ function checkOption(
       if (list === null) {
         return withOwn(
           name === "radiusports" ? `invalid RADIUS port number: "${value}"` : null,
-          `cannot parse RADIUS ${what} list \`${value}\``,
+          name === "radiussecrets"
+            ? "cannot parse the RADIUS secret list (value not shown)"
+            : `cannot parse RADIUS ${what} list \`${value}\``,
         );
       }
       if (name === "radiusports" && list.some((p) => atoi(p) === 0)) {
@@ -929,6 +934,43 @@ export function splitGucList(s: string): string[] | null {
   }
 }
 
+/** Options whose values are passwords: never repeated in a message. */
+const SECRET_OPTION = /(ldapbindpasswd|radiussecrets)=/i;
+
+/** The message with whatever follows a secret option's `name=` in any token of the record cut to `…`. */
+function hideSecretOptions(message: string, tl: TokLine): string {
+  let out = message;
+  for (const f of tl.fields) {
+    let inSecret = false;
+    for (const t of f.tokens) {
+      const m = SECRET_OPTION.exec(t.value);
+      if (m && t.value.length > m.index + m[0].length) {
+        out = out.replaceAll(t.value, `${t.value.slice(0, m.index + m[0].length)}…`);
+        inSecret = true;
+      } else if (inSecret && t.value !== "") {
+        // `radiussecrets=a,b` unquoted: the comma splits the list, and `b` is a secret too
+        out = replaceWord(out, t.value, "…");
+      }
+    }
+  }
+  // and where no token holds it (an @file name): up to the quote that ends the shown value
+  return out.replace(/((?:ldapbindpasswd|radiussecrets)=)[^`"…][^`"]*/gi, "$1…");
+}
+
+/** Replaces `word` where it stands alone (between quotes, after `: ` or `=`, or at an end). */
+function replaceWord(s: string, word: string, by: string): string {
+  const edge = (c: string | undefined, after: boolean) =>
+    c === undefined || c === '"' || c === "`" || c === " " || (!after && (c === ":" || c === "="));
+  let out = "";
+  let i = 0;
+  for (let j = s.indexOf(word); j >= 0; j = s.indexOf(word, j + 1)) {
+    if (j < i || !edge(s[j - 1], false) || !edge(s[j + word.length], true)) continue;
+    out += s.slice(i, j) + by;
+    i = j + word.length;
+  }
+  return out + s.slice(i);
+}
+
 function ourMessage(server: string): string {
   return server.replace(/"([^"]*)"/g, "`$1`");
 }
@@ -948,6 +990,9 @@ export function parseHba(text: string, opts: ParseHbaOptions): HbaResult {
   let seq = 0;
   for (const tl of tokLines) {
     seq++;
+    // the server's text quotes values with "…" (ourMessage turns them into backticks): hide first
+    const shown = (message: string): string => messageText(hideSecretOptions(message, tl));
+    const shownServer = (error: string): string => shown(ourMessage(hideSecretOptions(error, tl)));
     if (tl.error !== null) {
       const noServer = !tl.serverKnows;
       const at = tl.errorAt ?? { line: tl.line, column: 1 };
@@ -957,7 +1002,7 @@ export function parseHba(text: string, opts: ParseHbaOptions): HbaResult {
         file: tl.file,
         line: at.line,
         column: at.column,
-        message: noServer ? tl.error : ourMessage(tl.error),
+        message: noServer ? shown(tl.error) : shownServer(tl.error),
         seq,
         server: noServer ? null : { file: tl.file, line: tl.line, error: tl.error },
       });
@@ -974,7 +1019,7 @@ export function parseHba(text: string, opts: ParseHbaOptions): HbaResult {
           file: tl.file,
           line: rp.warning.at.line,
           column: rp.warning.at.column,
-          message: ourMessage(rp.warning.error ?? ""),
+          message: shownServer(rp.warning.error ?? ""),
           seq,
           server: { file: tl.file, line: tl.line, error: rp.warning.error },
         });
@@ -987,7 +1032,7 @@ export function parseHba(text: string, opts: ParseHbaOptions): HbaResult {
       file: tl.file,
       line: r.at.line,
       column: r.at.column,
-      message: r.message ? r.message : ourMessage(r.error ?? "invalid record"),
+      message: r.message ? shown(r.message) : shownServer(r.error ?? "invalid record"),
       seq,
       server: { file: tl.file, line: tl.line, error: r.error },
     });
