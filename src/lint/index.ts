@@ -28,6 +28,8 @@ export type LintOutcome =
       /** what the user should know about the run that is not a finding (stderr) */
       notes: string[];
       config: LintConfig;
+      /** the text of every file read, by the path findings show (for excerpts) */
+      sources: Map<string, string>;
     };
 
 function shown(abs: string, cwd: string): string {
@@ -71,5 +73,8 @@ export async function lint(req: LintRequest): Promise<LintOutcome> {
       `note: the PostgreSQL version of ${first}${more} is not known, so version-dependent checks report only what every version ${SUPPORTED_MAJORS[0]}–${SUPPORTED_MAJORS.at(-1)} rejects; pass --postgres N or set \`postgres: N\` in ${CONFIG_FILENAME}`,
     );
   }
-  return { ok: true, findings, pathErrors: found.pathErrors, notes, config };
+  const sources = new Map<string, string>();
+  for (const t of found.workspace.texts.values())
+    sources.set(displayPath(t.path, found.workspace.roots), t.text);
+  return { ok: true, findings, pathErrors: found.pathErrors, notes, config, sources };
 }

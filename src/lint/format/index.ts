@@ -1,11 +1,12 @@
 /**
  * Output formats. Each formatter turns the sorted findings into the whole of stdout; the
- * rules' metadata is there for formats that describe rules (SARIF). sarif and github slot in
- * here as two more entries.
+ * rules' metadata is there for formats that describe rules (SARIF).
  */
 import type { Finding } from "../model.js";
 import type { Rule } from "../rule.js";
+import { formatGithub } from "./github.js";
 import { formatJson } from "./json.js";
+import { formatSarif } from "./sarif.js";
 import { formatText } from "./text.js";
 
 export type FormatName = "text" | "json" | "sarif" | "github";
@@ -14,6 +15,12 @@ export interface FormatContext {
   rules: readonly Rule[];
   /** stdout is a terminal */
   isTTY: boolean;
+  /** colours: stdout is a terminal and NO_COLOR is not set (text) */
+  color?: boolean;
+  /** the directory lint ran from: SARIF and GitHub paths are relative to it */
+  cwd?: string;
+  /** the text of a file by the path findings show, for excerpts (text) */
+  source?: (file: string) => string | undefined;
 }
 
 export type Formatter = (findings: readonly Finding[], ctx: FormatContext) => string;
@@ -21,4 +28,6 @@ export type Formatter = (findings: readonly Finding[], ctx: FormatContext) => st
 export const FORMATTERS: Partial<Record<FormatName, Formatter>> = {
   text: formatText,
   json: formatJson,
+  sarif: formatSarif,
+  github: formatGithub,
 };
