@@ -1,6 +1,6 @@
 /** Small questions rules ask of the model, answered in one place. */
 import type { ConfProblem, ConfSetting } from "../pg/conf/index.js";
-import type { HbaProblem, HbaResult } from "../pg/hba/index.js";
+import type { HbaAddress, HbaLine, HbaProblem, HbaResult } from "../pg/hba/index.js";
 import type { Server } from "./model.js";
 
 /** True when every candidate major says so, and there is at least one. */
@@ -74,4 +74,47 @@ export function where(file: string, line: number | null, relativeTo?: string): s
     if (f.startsWith(dir)) f = f.slice(dir.length);
   }
   return line === null ? f : `${f}:${line}`;
+}
+
+// ---- replication access (hba-*, replication-unencrypted, conninfo-*) -------------------------
+
+/** An address only this machine can connect from: 127.0.0.0/8, ::1, `samehost`, `localhost`. */
+export function isLoopbackAddress(a: HbaAddress | null): boolean {
+  if (a === null) return true;
+  if (a.kind === "samehost") return true;
+  if (a.kind === "hostname") return a.name.toLowerCase() === "localhost";
+  if (a.kind !== "ip") return false;
+  const n = a.network;
+  if (n.family === 4) return (n.mask[0] ?? 0) === 0xff && ((n.bytes[0] ?? 0) & 0xff) === 127;
+  return n.prefix === 128 && n.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
+}
+
+/** A host in a conninfo that is this machine or a Unix socket (nothing crosses a network). */
+export function isLocalHost(host: string): boolean {
+  const h = host.toLowerCase();
+  return h === "" || h.startsWith("/") || h.startsWith("@") || h === "localhost" || /^127\./.test(h) || h === "::1";
+}
+
+/** The record admits physical replication: `replication` written as the keyword (`all` does not). */
+export function admitsReplication(line: HbaLine): boolean {
+  return line.databases.some((t) => !t.quoted && t.value === "replication");
+}
+
+/** The linted server a conninfo points at: a rendered node by its host, or one listening on that address by name; same port. */
+export function serverAt(
+  host: string,
+  port: string,
+  servers: readonly Server[],
+  except: Server,
+): Server | undefined {
+  const h = host.toLowerCase();
+  return servers.find((s) => {
+    if (s === except) return false;
+    if ((settingValue(s, "port") || "5432") !== port) return false;
+    if (s.host !== undefined) return s.host.toLowerCase() === h;
+    const listen = settingValue(s, "listen_addresses")
+      .split(",")
+      .map((x) => x.trim().toLowerCase());
+    return !isLocalHost(h) && listen.includes(h);
+  });
 }
