@@ -17,6 +17,8 @@ export interface EngineOptions {
   config: LintConfig;
   /** the rules to run (tests pass their own); default: the registry */
   rules?: readonly Rule[];
+  /** "today" for date-dependent rules; default: the clock */
+  today?: Date;
 }
 
 interface Raw {
@@ -96,6 +98,7 @@ export function runRules(ws: Workspace, opts: EngineOptions): Finding[] {
   for (const r of rules) if (!names.includes(r.name)) names.push(r.name);
   const raws: Raw[] = [];
   const fallbackFile = ws.roots[0]?.abs ?? ".";
+  const today = opts.today ?? new Date();
 
   for (const rule of enabled) {
     const configured = opts.config.rules.get(rule.name);
@@ -109,6 +112,7 @@ export function runRules(ws: Workspace, opts: EngineOptions): Finding[] {
       enabledRules: enabled.map((r) => ({ name: r.name, reads: r.reads })),
       majorsOf: (s: Server) =>
         s.major === undefined ? SUPPORTED_MAJORS : isSupportedMajor(s.major) ? [s.major] : [],
+      today,
       source: (path: string) => ws.texts.get(path)?.text,
       report: (r: Report) => {
         const file = r.file ?? r.at?.file;

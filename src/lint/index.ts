@@ -16,6 +16,8 @@ export interface LintRequest {
   postgres: number | undefined;
   /** --config, as given */
   config: string | undefined;
+  /** "today" for date-dependent rules (CliIO.now); default: the clock */
+  today?: Date;
 }
 
 export type LintOutcome =
@@ -58,7 +60,11 @@ export async function lint(req: LintRequest): Promise<LintOutcome> {
     postgres,
     postgresFrom: req.postgres !== undefined ? "--postgres" : `\`postgres\` in ${CONFIG_FILENAME}`,
   });
-  const findings = runRules(found.workspace, { fs: req.fs, config });
+  const findings = runRules(found.workspace, {
+    fs: req.fs,
+    config,
+    ...(req.today ? { today: req.today } : {}),
+  });
   const notes: string[] = [];
   // Say plainly when a version could not be inferred: the checks that depend on it then only
   // report what every supported version rejects.

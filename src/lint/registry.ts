@@ -3,6 +3,8 @@
  * docs/rules/<name>.md; test/lint-meta.test.ts proves the three agree.
  */
 import type { Rule } from "./rule.js";
+import { applicationNameCollision } from "./rules/application-name-collision.js";
+import { archiveNoopCommand } from "./rules/archive-noop-command.js";
 import { confAutoOverrides } from "./rules/conf-auto-overrides.js";
 import { confDuplicateSetting } from "./rules/conf-duplicate-setting.js";
 import { confIncludeCycle } from "./rules/conf-include-cycle.js";
@@ -12,15 +14,38 @@ import { confRemovedParameter } from "./rules/conf-removed-parameter.js";
 import { confSmartQuotes } from "./rules/conf-smart-quotes.js";
 import { confSyntax } from "./rules/conf-syntax.js";
 import { confUnknownParameter } from "./rules/conf-unknown-parameter.js";
+import { conninfoWithoutSignal } from "./rules/conninfo-without-signal.js";
 import { datadirOwner } from "./rules/datadir-owner.js";
 import { datadirPermissions } from "./rules/datadir-permissions.js";
+import { durabilityOff } from "./rules/durability-off.js";
 import { hbaCidrHostBits } from "./rules/hba-cidr-host-bits.js";
 import { hbaSyntax } from "./rules/hba-syntax.js";
+import { hotStandbyOff } from "./rules/hot-standby-off.js";
+import { listenAddressesLocal } from "./rules/listen-addresses-local.js";
 import { recoveryConfPresent } from "./rules/recovery-conf-present.js";
+import { signalFilesConflict } from "./rules/signal-files-conflict.js";
+import { slotUnboundedWal } from "./rules/slot-unbounded-wal.js";
+import { slotsInsufficient } from "./rules/slots-insufficient.js";
 import { specInvalid } from "./rules/spec-invalid.js";
+import { staleRecoveryTarget } from "./rules/stale-recovery-target.js";
 import { standbyMissingSlot } from "./rules/standby-missing-slot.js";
+import { standbyNoUpstream } from "./rules/standby-no-upstream.js";
+import { standbyParamsLower } from "./rules/standby-params-lower.js";
 import { suppressionInvalid } from "./rules/suppression-invalid.js";
+import { syncCommitLocal } from "./rules/sync-commit-local.js";
+import { syncNamesUnmatched } from "./rules/sync-names-unmatched.js";
+import { syncNumTooHigh } from "./rules/sync-num-too-high.js";
+import { syncOnCascadedStandby } from "./rules/sync-on-cascaded-standby.js";
+import { syncReservedNameUnquoted } from "./rules/sync-reserved-name-unquoted.js";
+import { syncSingleCandidate } from "./rules/sync-single-candidate.js";
+import { topologyDelayedSync } from "./rules/topology-delayed-sync.js";
+import { topologyEolVersion } from "./rules/topology-eol-version.js";
+import { topologySlotCollision } from "./rules/topology-slot-collision.js";
+import { topologyUnknownUpstream } from "./rules/topology-unknown-upstream.js";
+import { topologyUpstreamCycle } from "./rules/topology-upstream-cycle.js";
 import { unreadableFile } from "./rules/unreadable-file.js";
+import { walLevelInsufficient } from "./rules/wal-level-insufficient.js";
+import { walSendersInsufficient } from "./rules/wal-senders-insufficient.js";
 
 export const RULES: readonly Rule[] = [
   confSyntax,
@@ -34,6 +59,31 @@ export const RULES: readonly Rule[] = [
   confIncludeCycle,
   recoveryConfPresent,
   standbyMissingSlot,
+  signalFilesConflict,
+  standbyNoUpstream,
+  conninfoWithoutSignal,
+  staleRecoveryTarget,
+  hotStandbyOff,
+  walLevelInsufficient,
+  walSendersInsufficient,
+  slotsInsufficient,
+  slotUnboundedWal,
+  archiveNoopCommand,
+  durabilityOff,
+  listenAddressesLocal,
+  standbyParamsLower,
+  syncNamesUnmatched,
+  syncNumTooHigh,
+  syncSingleCandidate,
+  syncCommitLocal,
+  syncReservedNameUnquoted,
+  applicationNameCollision,
+  syncOnCascadedStandby,
+  topologyUpstreamCycle,
+  topologyUnknownUpstream,
+  topologySlotCollision,
+  topologyEolVersion,
+  topologyDelayedSync,
   hbaSyntax,
   hbaCidrHostBits,
   datadirPermissions,
@@ -49,27 +99,7 @@ export const RULES: readonly Rule[] = [
  * do nothing until the rule arrives.
  */
 export const RESERVED_RULE_NAMES: readonly string[] = [
-  "signal-files-conflict",
-  "standby-no-upstream",
-  "conninfo-without-signal",
-  "stale-recovery-target",
-  "hot-standby-off",
-  "wal-level-insufficient",
-  "wal-senders-insufficient",
-  "slots-insufficient",
-  "slot-unbounded-wal",
   "wal-log-hints-off",
-  "archive-noop-command",
-  "durability-off",
-  "listen-addresses-local",
-  "standby-params-lower",
-  "sync-names-unmatched",
-  "sync-num-too-high",
-  "sync-single-candidate",
-  "sync-commit-local",
-  "sync-reserved-name-unquoted",
-  "application-name-collision",
-  "sync-on-cascaded-standby",
   "hba-missing-replication",
   "hba-trust-remote",
   "hba-replication-wide-address",
@@ -83,11 +113,6 @@ export const RESERVED_RULE_NAMES: readonly string[] = [
   "datadir-version-mismatch",
   "pgpass-permissions",
   "secret-file-readable",
-  "topology-upstream-cycle",
-  "topology-unknown-upstream",
-  "topology-slot-collision",
-  "topology-eol-version",
-  "topology-delayed-sync",
 ];
 
 export function ruleByName(name: string): Rule | undefined {

@@ -39,6 +39,8 @@ export interface RuleContext {
    * major (then a rule reports only what every one of them would reject).
    */
   majorsOf(server: Server): readonly number[];
+  /** the day lint runs, for date-dependent rules (the CLI's `now`; tests fix it) */
+  readonly today: Date;
   /** the text of a file discovery read (every config, hba and spec file), by absolute path */
   source(path: string): string | undefined;
   report(r: Report): void;

@@ -34,6 +34,7 @@ export async function runLint(opts: LintOptions, io: CliIO): Promise<number> {
     fs: opts.fs,
     postgres: opts.postgres,
     config: opts.config,
+    today: io.now,
   });
   if (!r.ok) {
     io.stderr(`pgrepl-gen: ${r.error}\n`);

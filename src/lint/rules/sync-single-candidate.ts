@@ -1,0 +1,25 @@
+import type { Rule } from "../rule.js";
+import { nodesOf, valueColumn } from "../topology.js";
+
+/** Exactly one synchronous candidate: while it is down, every commit waits. */
+export const syncSingleCandidate: Rule = {
+  name: "sync-single-candidate",
+  severity: "warning",
+  summary: "exactly one synchronous candidate",
+  reads: ["conf"],
+  check(ctx) {
+    for (const node of nodesOf(ctx.servers)) {
+      const p = node.sync?.parsed;
+      if (!node.sync || !p?.ok) continue;
+      const names = new Set(p.names.map((n) => n.name.toLowerCase()));
+      const only = p.names[0];
+      if (names.size !== 1 || !only || only.name === "*") continue;
+      ctx.report({
+        at: node.sync.setting,
+        column: valueColumn(node.sync.setting, only.offset),
+        message: `\`${only.name}\` is the only synchronous candidate: while it is down or rebuilt, every commit on this server waits; note that a second candidate (\`FIRST 1 (a, b)\` or \`ANY 1 (a, b)\`) keeps writes going`,
+        server: node.server,
+      });
+    }
+  },
+};
