@@ -63,6 +63,11 @@ export function exec(cmd: string, args: string[], opts: ExecOptions = {}): Promi
     });
     child.on("error", (e) => reject(new Error(`cannot run \`${cmd}\`: ${e.message}`)));
     child.on("close", (status) => resolve({ status, stdout, stderr }));
+    // A command that exits without reading its input (postgres -C) closes the pipe first: EPIPE on
+    // our side is expected then, not an error of the test.
+    child.stdin.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") reject(e);
+    });
     child.stdin.end(opts.input ?? "");
   });
 }
