@@ -65,7 +65,7 @@ describe("text", () => {
         .every((l) => /^[^ ]+?(:\d+(:\d+)?)?: (error|warning|info): .* \[[a-z-]+\]$/.test(l)),
     ).toBe(true);
     // pg_hba.conf sorts first; then a blank line; then postgresql.conf's findings
-    const hba = lines.indexOf(lines.find((l) => l.startsWith("pg_hba.conf:1:")) ?? "");
+    const hba = lines.indexOf(lines.find((l) => l.startsWith("pg_hba.conf:1:31:")) ?? "");
     expect(lines[hba + 1]).toBe("  1 | hostssl\treplication\trepl_user\t192.168.1.5/24\tscram-sha-256");
     // the caret line copies the tabs, so the caret sits under the address
     expect(lines[hba + 2]).toBe(

@@ -145,15 +145,20 @@ describe("data directories with real owners and modes", () => {
     expect(r.findings.map(where)).toEqual([
       `datadir-permissions@${dir}:-:-`,
       `standby-missing-slot@${dir}/postgresql.auto.conf:3:1`,
+      // the tutorial's sslmode=prefer (column of `sslmode`)
+      `replication-unencrypted@${dir}/postgresql.auto.conf:3:63`,
     ]);
-    expect(r.findings.map((f) => f.severity)).toEqual(["error", "error"]);
+    expect(r.findings.map((f) => f.severity)).toEqual(["error", "error", "warning"]);
     expect(r.code).toBe(1);
     // --no-fs: modes are not looked at
-    expect((await lintAs(["--no-fs", dir])).findings.map((f) => f.rule)).toEqual(["standby-missing-slot"]);
+    expect((await lintAs(["--no-fs", dir])).findings.map((f) => f.rule)).toEqual([
+      "standby-missing-slot",
+      "replication-unencrypted",
+    ]);
   });
 
   it("0700 and 0750 are accepted; 0770, 0705 and 0701 are not", async () => {
-    const auto = "primary_conninfo = 'host=10.0.0.1'\nprimary_slot_name = 's'\n";
+    const auto = "primary_conninfo = 'host=10.0.0.1 sslmode=verify-full'\nprimary_slot_name = 's'\n";
     for (const [mode, bad] of [
       [0o700, false],
       [0o750, false],

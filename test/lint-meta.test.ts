@@ -110,9 +110,11 @@ describe("explain", () => {
     expect(io.err().trim().split("\n")).toHaveLength(1);
   });
 
-  it("a reserved rule says it is not implemented yet", async () => {
+  // once every RULES.md rule is implemented there is no reserved name left to ask about
+  const reserved = RESERVED_RULE_NAMES[0];
+  it.skipIf(reserved === undefined)("a reserved rule says it is not implemented yet", async () => {
     const io = bufferIO({ cwd: ROOT });
-    expect(await main(["explain", "hba-weak-auth"], io)).toBe(2);
+    expect(await main(["explain", reserved as string], io)).toBe(2);
     expect(io.err()).toContain("not implemented");
   });
 });

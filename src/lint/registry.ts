@@ -14,15 +14,26 @@ import { confRemovedParameter } from "./rules/conf-removed-parameter.js";
 import { confSmartQuotes } from "./rules/conf-smart-quotes.js";
 import { confSyntax } from "./rules/conf-syntax.js";
 import { confUnknownParameter } from "./rules/conf-unknown-parameter.js";
+import { conninfoInvalid } from "./rules/conninfo-invalid.js";
+import { conninfoPlaintextPassword } from "./rules/conninfo-plaintext-password.js";
+import { conninfoSelfHost } from "./rules/conninfo-self-host.js";
 import { conninfoWithoutSignal } from "./rules/conninfo-without-signal.js";
 import { datadirOwner } from "./rules/datadir-owner.js";
 import { datadirPermissions } from "./rules/datadir-permissions.js";
+import { datadirVersionMismatch } from "./rules/datadir-version-mismatch.js";
 import { durabilityOff } from "./rules/durability-off.js";
 import { hbaCidrHostBits } from "./rules/hba-cidr-host-bits.js";
+import { hbaHostsslWithoutSsl } from "./rules/hba-hostssl-without-ssl.js";
+import { hbaMissingReplication } from "./rules/hba-missing-replication.js";
+import { hbaReplicationWideAddress } from "./rules/hba-replication-wide-address.js";
+import { hbaShadowedLine } from "./rules/hba-shadowed-line.js";
 import { hbaSyntax } from "./rules/hba-syntax.js";
+import { hbaTrustRemote } from "./rules/hba-trust-remote.js";
+import { hbaWeakAuth } from "./rules/hba-weak-auth.js";
 import { hotStandbyOff } from "./rules/hot-standby-off.js";
 import { listenAddressesLocal } from "./rules/listen-addresses-local.js";
 import { recoveryConfPresent } from "./rules/recovery-conf-present.js";
+import { replicationUnencrypted } from "./rules/replication-unencrypted.js";
 import { signalFilesConflict } from "./rules/signal-files-conflict.js";
 import { slotUnboundedWal } from "./rules/slot-unbounded-wal.js";
 import { slotsInsufficient } from "./rules/slots-insufficient.js";
@@ -86,8 +97,19 @@ export const RULES: readonly Rule[] = [
   topologyDelayedSync,
   hbaSyntax,
   hbaCidrHostBits,
+  hbaMissingReplication,
+  hbaTrustRemote,
+  hbaReplicationWideAddress,
+  hbaWeakAuth,
+  hbaShadowedLine,
+  hbaHostsslWithoutSsl,
+  replicationUnencrypted,
+  conninfoInvalid,
+  conninfoPlaintextPassword,
+  conninfoSelfHost,
   datadirPermissions,
   datadirOwner,
+  datadirVersionMismatch,
   unreadableFile,
   specInvalid,
   suppressionInvalid,
@@ -100,17 +122,6 @@ export const RULES: readonly Rule[] = [
  */
 export const RESERVED_RULE_NAMES: readonly string[] = [
   "wal-log-hints-off",
-  "hba-missing-replication",
-  "hba-trust-remote",
-  "hba-replication-wide-address",
-  "hba-weak-auth",
-  "hba-shadowed-line",
-  "hba-hostssl-without-ssl",
-  "replication-unencrypted",
-  "conninfo-invalid",
-  "conninfo-plaintext-password",
-  "conninfo-self-host",
-  "datadir-version-mismatch",
   "pgpass-permissions",
   "secret-file-readable",
 ];

@@ -55,11 +55,25 @@ function valueLength(chars: readonly string[], start: number): number {
 }
 
 /**
+ * Passwords never reach the output: a conninfo's `password=VALUE` and a URI's `user:VALUE@`
+ * are shown as `*` (of the same length, so the caret stays in place).
+ */
+export function redact(line: string): string {
+  const stars = (v: string) => "*".repeat([...v].length);
+  return line
+    .replace(/(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s']+)/gi, (_m, k: string, v: string) => k + stars(v))
+    .replace(
+      /(\bpostgres(?:ql)?:\/\/[^:@/\s']*:)([^@/\s']+)(@)/gi,
+      (_m, a: string, v: string, b: string) => a + stars(v) + b,
+    );
+}
+
+/**
  * The source line and a caret line under the value at `column` (1-based, in characters).
  * Tabs before the column are copied into the caret line so the caret stays aligned.
  */
 export function excerpt(lineText: string, column: number | null): { source: string; caret: string | null } {
-  let chars = [...lineText.replace(/\r$/, "")];
+  let chars = [...redact(lineText.replace(/\r$/, ""))];
   let col = column === null ? null : Math.min(column - 1, chars.length);
   let lead = "";
   let tail = "";

@@ -1,0 +1,33 @@
+import { parseConninfo } from "../../pg/conninfo.js";
+import { effective } from "../facts.js";
+import type { Rule } from "../rule.js";
+
+/**
+ * A primary_conninfo libpq cannot parse: the walreceiver fails at every attempt and the
+ * standby never connects. Judged with the libpq of each candidate major; reported only when
+ * every one of them rejects it.
+ */
+export const conninfoInvalid: Rule = {
+  name: "conninfo-invalid",
+  severity: "error",
+  summary: "a primary_conninfo libpq cannot parse",
+  reads: ["conf"],
+  check(ctx) {
+    for (const server of ctx.servers) {
+      const s = effective(server, "primary_conninfo");
+      if (!s || s.value.trim() === "") continue;
+      const majors = ctx.majorsOf(server);
+      const results = majors.map((m) => parseConninfo(s.value, { libpqMajor: m }));
+      const last = results.at(-1);
+      if (!last || results.some((r) => r.ok)) continue;
+      const p = last.problems[0];
+      if (!p) continue;
+      ctx.report({
+        at: s,
+        column: s.valueColumns[p.column - 1] ?? s.valueColumn,
+        message: `\`primary_conninfo\` cannot be parsed by libpq: ${p.message}; the standby never connects`,
+        server,
+      });
+    }
+  },
+};

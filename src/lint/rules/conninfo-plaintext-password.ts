@@ -1,0 +1,27 @@
+import { parseConninfo } from "../../pg/conninfo.js";
+import { effective } from "../facts.js";
+import type { Rule } from "../rule.js";
+
+/** `password=` (or a URI's `user:password@`) in primary_conninfo. The password is never printed. */
+export const conninfoPlaintextPassword: Rule = {
+  name: "conninfo-plaintext-password",
+  severity: "error",
+  summary: "`password=` inside primary_conninfo",
+  reads: ["conf"],
+  check(ctx) {
+    for (const server of ctx.servers) {
+      const s = effective(server, "primary_conninfo");
+      if (!s || s.value.trim() === "") continue;
+      const ci = parseConninfo(s.value);
+      const p = ci.params.filter((x) => x.keyword === "password" && x.value !== "").at(-1);
+      if (!p) continue;
+      ctx.report({
+        at: s,
+        column: s.valueColumns[p.column - 1] ?? s.valueColumn,
+        message:
+          "`primary_conninfo` holds the replication password in cleartext: it is committed and copied with the config; remove it and put it in a password file (`passfile=` or ~/.pgpass of the server's OS user, mode 0600)",
+        server,
+      });
+    }
+  },
+};

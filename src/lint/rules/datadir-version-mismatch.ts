@@ -1,0 +1,46 @@
+import { majorFromPath } from "../discover.js";
+import type { Rule } from "../rule.js";
+
+/**
+ * A data directory whose PG_VERSION is not the version the cluster is run with: the Debian
+ * path's version (/etc/postgresql/15/main, /var/lib/postgresql/15/main), or --postgres /
+ * the config file's `postgres`. The server refuses a data directory of another major.
+ */
+export const datadirVersionMismatch: Rule = {
+  name: "datadir-version-mismatch",
+  severity: "error",
+  summary:
+    "the data directory's PG_VERSION differs from the cluster's version (Debian path, spec, or --postgres)",
+  filesystem: true,
+  reads: ["datadir"],
+  check(ctx) {
+    for (const server of ctx.servers) {
+      const dd = server.dataDir;
+      const found = dd?.pgVersion?.major;
+      if (!dd?.real || found === undefined) continue;
+      let expected: number | undefined;
+      let from: string | undefined;
+      if (server.major !== undefined && server.majorFrom !== undefined && server.majorFrom !== "PG_VERSION") {
+        expected = server.major;
+        from =
+          server.majorFrom === "the path" && server.configFile
+            ? `the path \`${server.configFile}\``
+            : server.majorFrom;
+      } else {
+        const p = majorFromPath(dd.path);
+        if (p !== undefined && p >= 10) {
+          expected = p;
+          from = `the path \`${dd.path}\``;
+        }
+      }
+      if (expected === undefined || expected === found) continue;
+      ctx.report({
+        file: `${dd.path}/PG_VERSION`,
+        line: 1,
+        column: 1,
+        message: `the data directory is of postgresql ${found} (PG_VERSION), but ${from} says ${expected}: postgresql ${expected}'s server refuses it; run the cluster with the binaries of ${found}, or upgrade it (pg_upgrade)`,
+        server,
+      });
+    }
+  },
+};

@@ -1,0 +1,28 @@
+import { shadows } from "../../pg/hba/index.js";
+import { newestHba, where } from "../facts.js";
+import type { Rule } from "../rule.js";
+
+/** A record no connection can reach: an earlier record matches every connection it would (first match wins). */
+export const hbaShadowedLine: Rule = {
+  name: "hba-shadowed-line",
+  severity: "warning",
+  summary: "a line that can never match because an earlier line matches everything it would",
+  reads: ["hba"],
+  check(ctx) {
+    for (const server of ctx.servers) {
+      const lines = newestHba(server)?.lines ?? [];
+      for (const [i, line] of lines.entries()) {
+        const earlier = lines.slice(0, i).find((a) => shadows(a, line));
+        if (!earlier) continue;
+        const at = where(earlier.file, earlier.line, line.file);
+        const same =
+          earlier.method === line.method ? "" : ` (with \`${earlier.method}\`, not \`${line.method}\`)`;
+        ctx.report({
+          at: line.typeToken,
+          message: `this line can never match: \`${at}\` comes first and matches every connection it would${same}; move it above that line, or remove it`,
+          server,
+        });
+      }
+    }
+  },
+};
