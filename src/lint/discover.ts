@@ -23,6 +23,7 @@ import { basename, dirname, join, resolve, sep } from "node:path";
 import { isMap, isScalar, parseDocument } from "yaml";
 import { isSupportedMajor, parseBool, SUPPORTED_MAJORS } from "../pg/catalog/index.js";
 import { type ConfFs, type ConfTree, isFsError, nodeConfFs, parseConfigTree } from "../pg/conf/index.js";
+import { dataChecksumsOn } from "../pg/control.js";
 import { parseHba } from "../pg/hba/index.js";
 import type {
   DataDir,
@@ -516,6 +517,7 @@ class Discovery {
       standbySignal: null,
       recoverySignal: null,
       recoveryConf: null,
+      dataChecksums: null,
       foreignOwned: [],
     };
   }
@@ -546,6 +548,7 @@ class Discovery {
         const text = v.trim();
         const major = /^\d+$/.test(text) ? Number(text) : undefined;
         d.pgVersion = { text, major };
+        if (major !== undefined && names.includes("global")) d.dataChecksums = this.checksums(path, major);
       }
     }
     if (d.real && d.stat && d.stat.uid !== 0) {
@@ -555,6 +558,17 @@ class Discovery {
       if (this.opts.fs) this.ownerWalk(d, names);
     }
     return d;
+  }
+
+  /** Whether global/pg_control says data checksums are on (binary: read, never parsed as text). */
+  private checksums(dataDir: string, major: number): boolean | null {
+    try {
+      const st = statSync(join(dataDir, "global", "pg_control"));
+      if (!st.isFile() || st.size > 65536) return null;
+      return dataChecksumsOn(readFileSync(join(dataDir, "global", "pg_control")), major) ?? null;
+    } catch {
+      return null;
+    }
   }
 
   /** Every entry of a data dir not owned by its owner, counted per top-level entry (lstat: links are not followed). */

@@ -82,6 +82,8 @@ export interface DataDir {
   standbySignal: boolean | null;
   recoverySignal: boolean | null;
   recoveryConf: boolean | null;
+  /** data checksums on or off, as global/pg_control says; null when it cannot be read or understood */
+  dataChecksums: boolean | null;
   /** the owner the server must run as, and why lint thinks so; undefined when not known */
   expectedOwner?: { uid: number; user?: string; because: string };
   /** entries not owned by expectedOwner (only gathered when file-system rules run) */
