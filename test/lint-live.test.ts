@@ -57,7 +57,7 @@ beforeAll(() => {
 });
 
 describe("the stock Debian cluster", () => {
-  it("is read whole as root: config, data directory, pg_hba.conf; nothing to report", async () => {
+  it("is read whole as root: config, data directory, pg_hba.conf; only wal-log-hints-off (info) to report", async () => {
     const found = await discover([STOCK_CONF], { cwd: "/", fs: true, postgres: undefined, postgresFrom: "" });
     const [s] = found.workspace.servers;
     expect(found.workspace.servers).toHaveLength(1);
@@ -68,14 +68,22 @@ describe("the stock Debian cluster", () => {
       majorFrom: "the path",
       gaps: [],
     });
-    expect(s?.dataDir).toMatchObject({ path: STOCK_DATA, real: true, readable: true, standbySignal: false });
+    // Debian's initdb (12–17) leaves data checksums off, and wal_log_hints is off by default
+    expect(s?.dataDir).toMatchObject({
+      path: STOCK_DATA,
+      real: true,
+      readable: true,
+      standbySignal: false,
+      dataChecksums: false,
+    });
     expect(s?.dataDir?.pgVersion?.major).toBe(15);
     expect(s?.conf?.autoConf).toBe(join(STOCK_DATA, "postgresql.auto.conf"));
     expect(s?.conf?.effective.get("port")?.value).toBe("5432");
     expect(s?.hba?.results[0]?.result.lines.length).toBeGreaterThan(3);
 
     const r = lintBin([STOCK_CONF]);
-    expect(r.findings).toEqual([]);
+    expect(r.findings.map(where)).toEqual([`wal-log-hints-off@${STOCK_CONF}/postgresql.conf:-:-`]);
+    expect(r.findings[0]?.severity).toBe("info");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
   });

@@ -73,7 +73,8 @@ describe("each page's examples", () => {
     const examples = docExamples(md);
     const linted = examples.filter((e) => e.files.length > 0);
     // Pages of file-system rules show `ls` output: those rules are proven with real modes in lint-live.
-    if (rule.filesystem || rule.name === "unreadable-file") {
+    // wal-log-hints-off reads the binary pg_control: proven on initdb'd data directories in lint-rules-b.
+    if (rule.filesystem || rule.name === "unreadable-file" || rule.name === "wal-log-hints-off") {
       it(`${rule.name}: shows a bad and a good example`, () => {
         expect(md).toMatch(/## Bad\n\n```console\n/);
         expect(md).toMatch(/## Good\n\n```console\n/);

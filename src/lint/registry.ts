@@ -56,6 +56,7 @@ import { topologyUnknownUpstream } from "./rules/topology-unknown-upstream.js";
 import { topologyUpstreamCycle } from "./rules/topology-upstream-cycle.js";
 import { unreadableFile } from "./rules/unreadable-file.js";
 import { walLevelInsufficient } from "./rules/wal-level-insufficient.js";
+import { walLogHintsOff } from "./rules/wal-log-hints-off.js";
 import { walSendersInsufficient } from "./rules/wal-senders-insufficient.js";
 
 export const RULES: readonly Rule[] = [
@@ -79,6 +80,7 @@ export const RULES: readonly Rule[] = [
   walSendersInsufficient,
   slotsInsufficient,
   slotUnboundedWal,
+  walLogHintsOff,
   archiveNoopCommand,
   durabilityOff,
   listenAddressesLocal,
@@ -120,11 +122,7 @@ export const RULES: readonly Rule[] = [
  * them in suppressions and in the config file (render does), so they are accepted there and
  * do nothing until the rule arrives.
  */
-export const RESERVED_RULE_NAMES: readonly string[] = [
-  "wal-log-hints-off",
-  "pgpass-permissions",
-  "secret-file-readable",
-];
+export const RESERVED_RULE_NAMES: readonly string[] = ["pgpass-permissions", "secret-file-readable"];
 
 export function ruleByName(name: string): Rule | undefined {
   return RULES.find((r) => r.name === name);
