@@ -23,6 +23,7 @@ import { basename, dirname, join, resolve, sep } from "node:path";
 import { isMap, isScalar, parseDocument } from "yaml";
 import { isSupportedMajor, parseBool, SUPPORTED_MAJORS } from "../pg/catalog/index.js";
 import { type ConfFs, type ConfTree, isFsError, nodeConfFs, parseConfigTree } from "../pg/conf/index.js";
+import { parseConninfo } from "../pg/conninfo.js";
 import { dataChecksumsOn } from "../pg/control.js";
 import { parseHba } from "../pg/hba/index.js";
 import type {
@@ -31,6 +32,7 @@ import type {
   FileStat,
   ForeignOwned,
   HbaFacts,
+  PassFile,
   ReadGap,
   Server,
   SourceText,
@@ -98,6 +100,7 @@ class Discovery {
   private readonly ids = new Set<string>();
   private readonly base = nodeConfFs();
   private users: Map<number, string> | undefined;
+  private homes = new Map<number, string>();
   private walkedDirs = 0;
   private specPaths: string[] = [];
   /** targets found, counting those already found through another PATH */
@@ -145,6 +148,7 @@ class Discovery {
         for (const line of readFileSync("/etc/passwd", "utf8").split("\n")) {
           const f = line.split(":");
           if (f.length >= 3 && f[0]) this.users.set(Number(f[2]), f[0]);
+          if (f.length >= 6 && f[5]) this.homes.set(Number(f[2]), f[5]);
         }
       } catch {
         // no names then: uids are shown
@@ -197,12 +201,45 @@ class Discovery {
     }
   }
 
+  /**
+   * Modes of the config files read, and the password files libpq reads for primary_conninfo:
+   * its `passfile`, else ~/.pgpass of the data directory's owner (the server's OS user).
+   */
+  private secrets(server: Server): void {
+    const stats = new Map<string, FileStat | null>();
+    for (const f of server.conf?.files ?? []) stats.set(f.path, this.statOf(f.path));
+    server.fileStats = stats;
+    const passfiles: PassFile[] = [];
+    const conninfo = server.conf?.effective.get("primary_conninfo")?.value;
+    if (conninfo !== undefined && conninfo.trim() !== "") {
+      const ci = parseConninfo(conninfo);
+      const given = ci.ok ? ci.values.passfile : undefined;
+      const owner = server.dataDir?.expectedOwner;
+      if (given?.startsWith("/")) {
+        passfiles.push({ path: given, because: "`passfile` in primary_conninfo", stat: this.statOf(given) });
+      } else if (given === undefined && owner) {
+        this.userName(owner.uid);
+        const home = this.homes.get(owner.uid);
+        const path = home ? join(home, ".pgpass") : undefined;
+        if (path && this.isFile(path)) {
+          passfiles.push({
+            path,
+            because: `the default password file of \`${owner.user ?? owner.uid}\`, as whom the server runs`,
+            stat: this.statOf(path),
+          });
+        }
+      }
+    }
+    server.passfiles = passfiles;
+  }
+
   /** Registers a server unless the same config (or data dir) was already seen. */
   private add(server: Server): void {
     this.found++;
     const id = this.canonical(server.id);
     if (this.ids.has(id)) return;
     this.ids.add(id);
+    if (this.opts.fs) this.secrets(server);
     this.servers.push({ ...server, id });
   }
 

@@ -102,6 +102,16 @@ export interface HbaFacts {
   results: Array<{ major: number; result: HbaResult }>;
 }
 
+/** A password file libpq would read for this server's primary_conninfo. */
+export interface PassFile {
+  /** absolute path */
+  path: string;
+  /** why lint thinks libpq reads it: "`passfile` in primary_conninfo", "the default of `postgres`" */
+  because: string;
+  /** null when it cannot be stat'ed (missing, or a directory on the way lint may not search) */
+  stat: FileStat | null;
+}
+
 /** Where a server's files came from. */
 export type ServerOrigin = "debian" | "config-dir" | "data-dir" | "file" | "rendered";
 
@@ -122,6 +132,10 @@ export interface Server {
   conf: ConfTree | null;
   hba: HbaFacts | null;
   dataDir: DataDir | null;
+  /** modes of the config files read (only gathered when file-system rules run) */
+  fileStats?: Map<string, FileStat | null>;
+  /** password files libpq reads for primary_conninfo (only gathered when file-system rules run) */
+  passfiles?: PassFile[];
   /** rendered nodes: the address others connect to (plan.json) */
   host?: string;
   gaps: ReadGap[];

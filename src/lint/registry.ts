@@ -32,8 +32,10 @@ import { hbaTrustRemote } from "./rules/hba-trust-remote.js";
 import { hbaWeakAuth } from "./rules/hba-weak-auth.js";
 import { hotStandbyOff } from "./rules/hot-standby-off.js";
 import { listenAddressesLocal } from "./rules/listen-addresses-local.js";
+import { pgpassPermissions } from "./rules/pgpass-permissions.js";
 import { recoveryConfPresent } from "./rules/recovery-conf-present.js";
 import { replicationUnencrypted } from "./rules/replication-unencrypted.js";
+import { secretFileReadable } from "./rules/secret-file-readable.js";
 import { signalFilesConflict } from "./rules/signal-files-conflict.js";
 import { slotUnboundedWal } from "./rules/slot-unbounded-wal.js";
 import { slotsInsufficient } from "./rules/slots-insufficient.js";
@@ -111,6 +113,8 @@ export const RULES: readonly Rule[] = [
   conninfoSelfHost,
   datadirPermissions,
   datadirOwner,
+  pgpassPermissions,
+  secretFileReadable,
   datadirVersionMismatch,
   unreadableFile,
   specInvalid,
@@ -122,7 +126,7 @@ export const RULES: readonly Rule[] = [
  * them in suppressions and in the config file (render does), so they are accepted there and
  * do nothing until the rule arrives.
  */
-export const RESERVED_RULE_NAMES: readonly string[] = ["pgpass-permissions", "secret-file-readable"];
+export const RESERVED_RULE_NAMES: readonly string[] = [];
 
 export function ruleByName(name: string): Rule | undefined {
   return RULES.find((r) => r.name === name);
