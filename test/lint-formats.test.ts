@@ -127,6 +127,29 @@ describe("text", () => {
   });
 });
 
+describe("no format prints a password", () => {
+  it("a literal password in a spec, a password= in primary_conninfo: not in any output, excerpts masked in place", async () => {
+    const seed = readFileSync(join(ROOT, "fixtures", "specs", "seed.yaml"), "utf8");
+    const dir = tree({
+      "topology.yaml": seed.replace("password: { env: PGREPL_PASSWORD }", "password: hunter2-SECRET"),
+      "s/standby.signal": "",
+      "s/postgresql.auto.conf":
+        "primary_conninfo = 'host=192.168.1.4 user=repl_user password=hunter3-SECRET sslmode=verify-full'\nprimary_slot_name = 's'\n",
+      "u/standby.signal": "",
+      "u/postgresql.auto.conf":
+        "primary_conninfo = 'postgresql://repl_user:hunter4-SECRET@192.168.1.4/?sslmode=verify-full'\nprimary_slot_name = 's'\n",
+    });
+    for (const format of ["text", "json", "sarif", "github"]) {
+      const r = await runLint(["--format", format, ...ARGS], dir);
+      expect(r.code, format).toBe(1);
+      expect(`${r.out}${r.err}`, format).not.toContain("SECRET");
+    }
+    const text = (await runLint(ARGS, dir)).out;
+    expect(text).toContain("password=**************");
+    expect(text).toContain("postgresql://repl_user:**************@192.168.1.4");
+  });
+});
+
 describe("sarif", () => {
   const schema = JSON.parse(
     readFileSync(join(ROOT, "test", "fixtures", "sarif", "sarif-2.1.0-rtm.5.json"), "utf8"),

@@ -55,8 +55,10 @@ function valueLength(chars: readonly string[], start: number): number {
 }
 
 /**
- * Passwords never reach the output: a conninfo's `password=VALUE` and a URI's `user:VALUE@`
- * are shown as `*` (of the same length, so the caret stays in place).
+ * Passwords never reach the output: a conninfo's `password=VALUE`, a URI's `user:VALUE@`, and
+ * everything after a YAML/JSON `password:` key (a spec with a literal password, which the
+ * spec check rejects without repeating it) are shown as `*` of the same length, so the caret
+ * stays in place.
  */
 export function redact(line: string): string {
   const stars = (v: string) => "*".repeat([...v].length);
@@ -65,7 +67,8 @@ export function redact(line: string): string {
     .replace(
       /(\bpostgres(?:ql)?:\/\/[^:@/\s']*:)([^@/\s']+)(@)/gi,
       (_m, a: string, v: string, b: string) => a + stars(v) + b,
-    );
+    )
+    .replace(/(\bpassword["']?\s*:)(.*)$/i, (_m, k: string, v: string) => k + v.replace(/\S/g, "*"));
 }
 
 /**
