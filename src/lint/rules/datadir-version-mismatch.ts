@@ -2,9 +2,10 @@ import { majorFromPath } from "../discover.js";
 import type { Rule } from "../rule.js";
 
 /**
- * A data directory whose PG_VERSION is not the version the cluster is run with: the Debian
- * path's version (/etc/postgresql/15/main, /var/lib/postgresql/15/main), or --postgres /
- * the config file's `postgres`. The server refuses a data directory of another major.
+ * A data directory whose PG_VERSION is not the version the cluster is run with, as the Debian
+ * path names it (/etc/postgresql/15/main, /var/lib/postgresql/15/main). The server refuses a
+ * data directory of another major. (--postgres only stands in where neither the path nor
+ * PG_VERSION tells the version, so there is nothing to compare it with.)
  */
 export const datadirVersionMismatch: Rule = {
   name: "datadir-version-mismatch",
