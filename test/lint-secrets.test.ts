@@ -12,7 +12,7 @@ const MINE = ["pgpass-permissions", "secret-file-readable", "datadir-version-mis
 
 /** A standby's data directory (0700) with postgresql.auto.conf of the given mode. */
 function standby(name: string, auto: string, autoMode: number, version = "16"): string {
-  const dir = join(tmp, name, "16", "main");
+  const dir = join(tmp, name, "postgresql", "16", "main");
   mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o700);
   writeFileSync(join(dir, "PG_VERSION"), `${version}\n`);

@@ -28,7 +28,8 @@ export const datadirVersionMismatch: Rule = {
             ? `the path \`${server.configFile}\``
             : server.majorFrom;
       } else {
-        const p = majorFromPath(dd.path);
+        // only the packagers' layouts name the version in the path: /var/lib/postgresql/V/C, /var/lib/pgsql/V/data
+        const p = /\/(postgresql|pgsql)\//.test(dd.path) ? majorFromPath(dd.path) : undefined;
         if (p !== undefined && p >= 10) {
           expected = p;
           from = `the path \`${dd.path}\``;
