@@ -10,6 +10,7 @@
  * synchronous_standby_names (on the same port, when the standby names one). Where neither
  * matches, the standby's upstream is not among the linted servers, and rules that need it stay silent.
  */
+import { basename } from "node:path";
 import { getParam } from "../pg/catalog/index.js";
 import type { ConfSetting } from "../pg/conf/index.js";
 import { parseConninfo } from "../pg/conninfo.js";
@@ -115,6 +116,19 @@ export function downstreamsOf(nodes: readonly Node[], node: Node): Node[] {
 }
 
 /**
+ * Whether lint reads the server's whole configuration, so an unset parameter is at its default:
+ * a postgresql.conf with its includes (and postgresql.auto.conf). Not a rendered drop-in, a
+ * single conf.d file, or a data directory's postgresql.auto.conf read alone.
+ */
+export function seesWholeConfig(server: Server): boolean {
+  return (
+    server.conf !== null &&
+    server.origin !== "rendered" &&
+    basename(server.configFile ?? "") === "postgresql.conf"
+  );
+}
+
+/**
  * An integer setting as the server runs with it: the value written, else the compiled-in
  * default when lint sees the whole configuration (not a rendered drop-in, which leaves the
  * rest to the host's postgresql.conf). undefined when not known.
@@ -123,7 +137,7 @@ export function intSetting(server: Server, key: string, major: number | undefine
   const s = effective(server, key);
   let text: string | undefined = s?.value;
   if (text === undefined) {
-    if (server.origin === "rendered" || server.conf === null) return undefined;
+    if (!seesWholeConfig(server)) return undefined;
     text = getParam(major ?? 18, key)?.bootVal ?? undefined;
   }
   if (text === undefined || !/^\s*-?\d+\s*$/.test(text)) return undefined;

@@ -1,7 +1,7 @@
 import { effective, newestHba } from "../facts.js";
 import type { Server } from "../model.js";
 import type { Rule } from "../rule.js";
-import { downstreamsOf, nodesOf } from "../topology.js";
+import { downstreamsOf, nodesOf, seesWholeConfig } from "../topology.js";
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1"]);
 
@@ -37,7 +37,7 @@ export const listenAddressesLocal: Rule = {
       const server = node.server;
       if (server.conf === null || node.standby) continue;
       const s = effective(server, "listen_addresses");
-      if (!s && server.origin === "rendered") continue;
+      if (!s && !seesWholeConfig(server)) continue;
       // a listen_addresses line the server cannot parse is conf-syntax's; its value is unknown
       const broken = server.conf.problems.some(
         (p) =>

@@ -1,6 +1,6 @@
 import { effective, everyMajor, settingValue } from "../facts.js";
 import type { Rule } from "../rule.js";
-import { downstreamsOf, nodesOf } from "../topology.js";
+import { downstreamsOf, nodesOf, seesWholeConfig } from "../topology.js";
 
 /**
  * Slots in use on a server whose max_slot_wal_keep_size is -1 (unlimited, the default) on 13+.
@@ -20,8 +20,7 @@ export const slotUnboundedWal: Rule = {
       );
       if (users.length === 0) continue;
       const s = effective(node.server, "max_slot_wal_keep_size");
-      if (s ? s.value.trim() !== "-1" : node.server.origin === "rendered" || node.server.conf === null)
-        continue;
+      if (s ? s.value.trim() !== "-1" : !seesWholeConfig(node.server)) continue;
       ctx.report({
         ...(s ? { at: s } : { file: node.server.configFile ?? node.server.id, line: null }),
         message: `slots are in use here (by ${users.map((u) => `\`${u.server.name}\``).join(", ")}) and \`max_slot_wal_keep_size\` is -1${s ? "" : " (the default)"}: an absent standby keeps WAL until the disk is full`,
