@@ -92,7 +92,9 @@ export function isLoopbackAddress(a: HbaAddress | null): boolean {
 /** A host in a conninfo that is this machine or a Unix socket (nothing crosses a network). */
 export function isLocalHost(host: string): boolean {
   const h = host.toLowerCase();
-  return h === "" || h.startsWith("/") || h.startsWith("@") || h === "localhost" || /^127\./.test(h) || h === "::1";
+  return (
+    h === "" || h.startsWith("/") || h.startsWith("@") || h === "localhost" || /^127\./.test(h) || h === "::1"
+  );
 }
 
 /** The record admits physical replication: `replication` written as the keyword (`all` does not). */
