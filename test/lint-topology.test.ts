@@ -114,25 +114,22 @@ describe("matching standbys to their upstream", () => {
 });
 
 describe("rendered output is a topology", () => {
-  const spec = join(ROOT, "fixtures", "specs", "sync-async.yaml");
-  const render = (): string => {
-    const r = checkSpecText(readFileSync(spec, "utf8"), "fixtures/specs/sync-async.yaml", spec);
+  const render = (name = "sync-async.yaml"): string => {
+    const spec = join(ROOT, "fixtures", "specs", name);
+    const r = checkSpecText(readFileSync(spec, "utf8"), `fixtures/specs/${name}`, spec);
     if (!r.ok) throw new Error("fixture spec invalid");
     const dir = join(tmp, `r${n++}`);
-    writeRendered(
-      dir,
-      "fixtures/specs/sync-async.yaml",
-      renderFiles(r.topology, "fixtures/specs/sync-async.yaml"),
-      {
-        force: false,
-        prune: false,
-      },
-    );
+    writeRendered(dir, `fixtures/specs/${name}`, renderFiles(r.topology, `fixtures/specs/${name}`), {
+      force: false,
+      prune: false,
+    });
     return dir;
   };
 
-  it("every standby is matched to its upstream through plan.json's hosts", async () => {
+  it("every standby is matched to its upstream through plan.json's hosts, cascaded ones too", async () => {
     expect(await upstreams(render())).toEqual({ pg2: "pg1", pg3: "pg1" });
+    expect(await upstreams(render("cascading.yaml"))).toEqual({ east_replica: "east", west: "east_replica" });
+    expect(await upstreams(render("quorum.yaml"))).toEqual({ db2: "db1", db3: "db1", db4: "db1" });
   });
 
   it("a standby pointed at no node, or at another standby's slot, is reported at its line", async () => {
