@@ -200,6 +200,9 @@ describe("pre-commit hooks, run as pre-commit runs them", () => {
     ]) {
       expect(matches(f), f).toBe(false);
     }
+    for (const f of ["package-lock.json", "web/pnpm-lock.yaml", "node_modules/x/postgresql.conf"]) {
+      expect(matches(f) && !search(lint.exclude ?? "^$", f), f).toBe(false);
+    }
   });
 
   it("a clean commit passes both hooks", () => {
