@@ -328,7 +328,21 @@ export function planRender(t: Topology, base: BaseSettings = () => new Map()): R
     const { sections, syncParams } = dropInFor(t, n, computed);
     const conninfo = upstream ? conninfoFor(t, n, upstream) : undefined;
     const auto: GucLine[] = [];
-    if (conninfo !== undefined) auto.push({ name: "primary_conninfo", value: formatGucValue(conninfo) });
+    if (conninfo !== undefined) {
+      const plain = !TLS_MODES.has(t.replication.sslmode) && t.replication.auth !== "cert";
+      auto.push({
+        name: "primary_conninfo",
+        value: formatGucValue(conninfo),
+        ...(plain
+          ? {
+              suppress: {
+                rule: "replication-unencrypted",
+                reason: `the spec sets sslmode: ${t.replication.sslmode}`,
+              },
+            }
+          : {}),
+      });
+    }
     if (n.slot) auto.push({ name: "primary_slot_name", value: formatGucValue(n.slot) });
     return {
       node: n,
