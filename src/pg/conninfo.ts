@@ -8,7 +8,7 @@
  * named by sslcert/sslkey/sslrootcert and warns through the process about sslmode, which a
  * linter must not do, and it does not follow libpq on several hosts, `?host=` and `ssl=true`.
  */
-import { conninfoValue } from "./quote.js";
+import { conninfoValue, messageText } from "./quote.js";
 
 export interface ConninfoParam {
   keyword: string;
@@ -106,7 +106,7 @@ class Failure extends Error {
 }
 
 function fail(code: ConninfoProblem["code"], column: number, message: string, libpq: string): never {
-  throw new Failure({ code, column, message, libpq });
+  throw new Failure({ code, column, message: messageText(message), libpq });
 }
 
 function knownKeyword(keyword: string, major: number): boolean {
@@ -229,7 +229,9 @@ function parseKeywordValue(s: string, major: number, params: ConninfoParam[]): v
 
 const URI_PREFIXES = ["postgresql://", "postgres://"];
 
-function uriDecode(text: string, column: number): string {
+/** `secret`: the text is a password, which no message repeats. */
+function uriDecode(text: string, column: number, secret = false): string {
+  const shown = secret ? "****" : text;
   const bytes: number[] = [];
   for (let i = 0; i < text.length; ) {
     if (text[i] !== "%") {
@@ -242,8 +244,10 @@ function uriDecode(text: string, column: number): string {
       fail(
         "uri",
         column,
-        `invalid percent-encoded token \`${text}\``,
-        `invalid percent-encoded token: "${text}"`,
+        secret
+          ? "invalid percent-encoded token in the password"
+          : `invalid percent-encoded token \`${text}\``,
+        `invalid percent-encoded token: "${shown}"`,
       );
     }
     const b = Number.parseInt(hex, 16);
@@ -251,8 +255,10 @@ function uriDecode(text: string, column: number): string {
       fail(
         "uri",
         column,
-        `forbidden value %00 in percent-encoded value \`${text}\``,
-        `forbidden value %00 in percent-encoded value: "${text}"`,
+        secret
+          ? "forbidden value %00 in the password"
+          : `forbidden value %00 in percent-encoded value \`${text}\``,
+        `forbidden value %00 in percent-encoded value: "${shown}"`,
       );
     }
     bytes.push(b);
@@ -265,8 +271,15 @@ function parseUri(uri: string, prefixLength: number, major: number, params: Conn
   const cols = columnMap(uri);
   const col = (i: number): number => cols[i] ?? uri.length + 1;
   const store = (keyword: string, raw: string, at: number): void => {
-    params.push({ keyword, value: uriDecode(raw, col(at)), column: col(at), valueColumn: col(at) });
+    params.push({
+      keyword,
+      value: uriDecode(raw, col(at), keyword === "password"),
+      column: col(at),
+      valueColumn: col(at),
+    });
   };
+  // libpq quotes the whole URI in some messages: we show it with its passwords as ****
+  const shown = maskUriPasswords(uri, prefixLength);
   const start = prefixLength;
   let p = start;
   while (p < uri.length && uri[p] !== "@" && uri[p] !== "/") p++;
@@ -297,11 +310,11 @@ function parseUri(uri: string, prefixLength: number, major: number, params: Conn
           "uri",
           col(hs - 1),
           "no `]` closes the IPv6 address",
-          `end of string reached when looking for matching "]" in IPv6 host address in URI: "${uri}"`,
+          `end of string reached when looking for matching "]" in IPv6 host address in URI: "${shown}"`,
         );
       }
       if (p === hs) {
-        fail("uri", col(hs), "empty IPv6 address", `IPv6 host address may not be empty in URI: "${uri}"`);
+        fail("uri", col(hs), "empty IPv6 address", `IPv6 host address may not be empty in URI: "${shown}"`);
       }
       host = uri.slice(hs, p);
       p++;
@@ -311,7 +324,7 @@ function parseUri(uri: string, prefixLength: number, major: number, params: Conn
           "uri",
           col(p),
           `unexpected \`${c}\` after the IPv6 address (expected \`:\` or \`/\`)`,
-          `unexpected character "${c}" at position ${p + 1} in URI (expected ":" or "/"): "${uri}"`,
+          `unexpected character "${c}" at position ${p + 1} in URI (expected ":" or "/"): "${shown}"`,
         );
       }
     } else {
@@ -365,7 +378,8 @@ function parseUri(uri: string, prefixLength: number, major: number, params: Conn
       const end = p;
       if (p < uri.length) p++;
       if (eq < 0) {
-        const kw = uri.slice(ks, end);
+        // a parameter without `=` may be a mangled ?password=…: never quote that
+        const kw = /password/i.test(uriDecodeLenient(uri.slice(ks, end))) ? "password…" : uri.slice(ks, end);
         fail(
           "uri",
           col(ks),
@@ -374,7 +388,8 @@ function parseUri(uri: string, prefixLength: number, major: number, params: Conn
         );
       }
       let keyword = uriDecode(uri.slice(ks, eq), col(ks));
-      let value = uriDecode(uri.slice(eq + 1, end), col(eq + 1));
+      // `??password=`, `Password=`: not a keyword libpq knows, but meant as the password
+      let value = uriDecode(uri.slice(eq + 1, end), col(eq + 1), /password/i.test(keyword));
       if (keyword === "ssl" && value === "true") {
         keyword = "sslmode";
         value = "require";
@@ -392,6 +407,45 @@ function parseUri(uri: string, prefixLength: number, major: number, params: Conn
   }
 }
 
+/** %XX decoded where well-formed, the rest as written (to look at text, never to use it). */
+function uriDecodeLenient(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/%(?![0-9a-fA-F]{2})/g, "%25"));
+  } catch {
+    return text;
+  }
+}
+
+/** The URI with the password of its user info and of any `password=` query parameter as ****. */
+function maskUriPasswords(uri: string, prefixLength: number): string {
+  let out = uri;
+  // user info: up to the first `@` before any `/`, the password after its first `:`
+  let p = prefixLength;
+  while (p < uri.length && uri[p] !== "@" && uri[p] !== "/") p++;
+  if (uri[p] === "@") {
+    const colon = uri.indexOf(":", prefixLength);
+    if (colon >= 0 && colon < p) out = `${uri.slice(0, colon + 1)}****${uri.slice(p)}`;
+  }
+  const q = out.indexOf("?");
+  if (q < 0) return out;
+  const query = out
+    .slice(q + 1)
+    .split("&")
+    .map((kv) => {
+      const eq = kv.indexOf("=");
+      if (eq >= 0) return uriDecodeLenient(kv.slice(0, eq)) === "password" ? `${kv.slice(0, eq)}=****` : kv;
+      return /password/i.test(uriDecodeLenient(kv)) ? "password…" : kv;
+    });
+  return `${out.slice(0, q + 1)}${query.join("&")}`;
+}
+
+/** `password=x` and URI user info `u:x@` in a message, with x as ****. */
+function hidePasswords(text: string): string {
+  return text
+    .replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s&'"`]+)/gi, "$1****")
+    .replace(/([^\s:/@`"]*:)[^@`"]*@/g, "$1****@");
+}
+
 /** Parse a conninfo string (keyword/value or URI) as libpq does. */
 export function parseConninfo(s: string, opts: ParseConninfoOptions = {}): ConninfoResult {
   const major = opts.libpqMajor ?? 99;
@@ -406,7 +460,13 @@ export function parseConninfo(s: string, opts: ParseConninfoOptions = {}): Conni
     else params.push({ keyword: "dbname", value: s, column: 1, valueColumn: 1 });
   } catch (e) {
     if (!(e instanceof Failure)) throw e;
-    problems.push(e.problem);
+    // A string libpq cannot read may hold a password where we did not look for one (a URI
+    // after a stray character reads as a keyword): whatever looks like one is ****.
+    problems.push({
+      ...e.problem,
+      message: hidePasswords(e.problem.message),
+      libpq: hidePasswords(e.problem.libpq),
+    });
   }
   const values: Record<string, string> = {};
   if (problems.length === 0) for (const p of params) values[p.keyword] = p.value;
