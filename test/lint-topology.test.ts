@@ -136,15 +136,16 @@ describe("rendered output is a topology", () => {
     const dir = render();
     const auto = join(dir, "pg3", "postgresql.auto.conf");
     const text = readFileSync(auto, "utf8");
+    const lineOf = (key: string) => text.split("\n").findIndex((l) => l.startsWith(key)) + 1;
     writeFileSync(auto, text.replace("host=10.0.0.11", "host=10.0.0.99"));
     let r = await lintJson([dir], ROOT);
     expect(mine(r.findings, "topology-unknown-upstream")).toEqual([
-      `topology-unknown-upstream@${dir}/pg3/postgresql.auto.conf:3:1`,
+      `topology-unknown-upstream@${dir}/pg3/postgresql.auto.conf:${lineOf("primary_conninfo")}:1`,
     ]);
     writeFileSync(auto, text.replace("primary_slot_name = pg3", "primary_slot_name = pg2"));
     r = await lintJson([dir], ROOT);
     expect(mine(r.findings, "topology-slot-collision")).toEqual([
-      `topology-slot-collision@${dir}/pg3/postgresql.auto.conf:4:1`,
+      `topology-slot-collision@${dir}/pg3/postgresql.auto.conf:${lineOf("primary_slot_name")}:1`,
     ]);
   });
 
