@@ -443,7 +443,8 @@ function maskUriPasswords(uri: string, prefixLength: number): string {
 function hidePasswords(text: string): string {
   return text
     .replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s&'"`]+)/gi, "$1****")
-    .replace(/([^\s:/@`"]*:)[^@`"]*@/g, "$1****@");
+    .replace(/(\/\/[^\s:/@`"]*:)[^@`"]*@/g, "$1****@")
+    .replace(/([^\s:/@`"*]*:)[^@`"/*]*@/g, "$1****@");
 }
 
 /** Parse a conninfo string (keyword/value or URI) as libpq does. */
