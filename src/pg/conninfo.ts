@@ -119,14 +119,18 @@ function unknownKeywordMessage(keyword: string, major: number): string {
   if (since !== undefined) return `\`${keyword}\` is not known to libpq ${major} (it came in ${since})`;
   let best: string | undefined;
   let bestD = Math.max(2, Math.floor(keyword.length / 3)) + 1;
-  for (const k of Object.keys(CONNINFO_KEYWORDS)) {
+  // No keyword is longer than 30 characters: a longer word is no typo of one (and the edit
+  // distance of a megabyte-long word to every keyword would take seconds).
+  for (const k of keyword.length > 40 ? [] : Object.keys(CONNINFO_KEYWORDS)) {
     const d = distance(keyword.toLowerCase(), k);
     if (d < bestD) {
       best = k;
       bestD = d;
     }
   }
-  return `invalid connection option \`${keyword}\`${best !== undefined ? `; did you mean \`${best}\`?` : ""}`;
+  const chars = [...keyword];
+  const shown = chars.length > 60 ? `${chars.slice(0, 60).join("")}…` : keyword;
+  return `invalid connection option \`${shown}\`${best !== undefined ? `; did you mean \`${best}\`?` : ""}`;
 }
 
 function distance(a: string, b: string): number {
@@ -439,12 +443,24 @@ function maskUriPasswords(uri: string, prefixLength: number): string {
   return `${out.slice(0, q + 1)}${query.join("&")}`;
 }
 
-/** `password=x` and URI user info `u:x@` in a message, with x as ****. */
+/** `password=x` and URI user info `u:x@` in a message, with x as ****. Linear in the text. */
 function hidePasswords(text: string): string {
-  return text
-    .replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s&'"`]+)/gi, "$1****")
-    .replace(/(\/\/[^\s:/@`"]*:)[^@`"]*@/g, "$1****@")
-    .replace(/([^\s:/@`"*]*:)[^@`"/*]*@/g, "$1****@");
+  const t = text.replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s&'"`]+)/gi, "$1****");
+  let out = "";
+  let done = 0;
+  let prevAt = -1;
+  for (let at = t.indexOf("@"); at >= 0; prevAt = at, at = t.indexOf("@", at + 1)) {
+    // the user info: back to a quote, a backtick or the previous @; after a `//` when there is one
+    let start = at;
+    while (start > prevAt + 1 && !'`"'.includes(t[start - 1] as string)) start--;
+    const slashes = t.lastIndexOf("//", at);
+    if (slashes >= start) start = slashes + 2;
+    const colon = t.indexOf(":", start);
+    if (colon < 0 || colon >= at || colon < done || t.slice(colon + 1, at) === "****") continue;
+    out += `${t.slice(done, colon + 1)}****`;
+    done = at;
+  }
+  return out + t.slice(done);
 }
 
 /** Parse a conninfo string (keyword/value or URI) as libpq does. */
