@@ -5,7 +5,7 @@ import { parseConfText } from "../pg/conf/index.js";
 import { ensureConfDInclude, setDataDirectory } from "../pg/conf-edit.js";
 import { placeHbaBlock } from "../pg/hba-placement.js";
 import { LAYOUTS } from "../pg/layouts.js";
-import { pgpassField } from "../pg/pgpass-format.js";
+import { formatPgpassLine } from "../pg/pgpass.js";
 import { sqlLiteral } from "../pg/quote.js";
 import { type NodeModel, nodeByName, type Topology, upstreamFirstOrder } from "../spec/model.js";
 import { type NodePlan, planRender, type RenderPlan } from "./model.js";
@@ -92,9 +92,8 @@ function runbookData(plan: RenderPlan, p: NodePlan, specFile: string) {
     upstream: p.upstream,
     conninfo: p.conninfo,
     slot: n.slot ?? "",
-    pgpassPrefix: p.pgpass
-      ? [p.pgpass.host, p.pgpass.port, p.pgpass.database, p.pgpass.user].map(pgpassField).join(":")
-      : "",
+    // The line without its password (the runbook appends the escaped password at run time).
+    pgpassPrefix: p.pgpass ? formatPgpassLine({ ...p.pgpass, password: "" }).slice(0, -1) : "",
     binDir: n.binDirectory,
     phases: phases.map((x) => ({ ...x, pad: " ".repeat(width - x.name.length) })),
     phaseNames: phases.map((x) => x.name).join(", "),
