@@ -22,6 +22,8 @@ export {
   type IncludeDirective,
   joinPath,
   LATEST_MAJOR,
+  MAX_FILE_READS,
+  MAX_TEXT_READ,
   type ParseConfOptions,
   parseConfigTree,
   parseConfText,

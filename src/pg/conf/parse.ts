@@ -11,6 +11,13 @@ import { decodeQuoted } from "./value.js";
 
 /** The server's CONF_FILE_MAX_DEPTH: the main file is depth 0, an include of depth 11 fails. */
 export const CONF_FILE_MAX_DEPTH = 10;
+/**
+ * Includes one tree may follow (ours, not the server's): real trees follow a handful, and a cycle
+ * that branches would otherwise open k^10 files and exhaust memory.
+ */
+export const MAX_FILE_READS = 10_000;
+/** Text one tree may read through includes, all files together (a single file is at most 16 MiB). */
+export const MAX_TEXT_READ = 64 * 1024 * 1024;
 export const AUTO_CONF_FILENAME = "postgresql.auto.conf";
 
 export interface SourceRef {
@@ -235,6 +242,10 @@ class TreeParser {
   includes: IncludeDirective[] = [];
   files: ConfFileRead[] = [];
   private seq = 0;
+  /** includes followed and characters read so far, against MAX_FILE_READS and MAX_TEXT_READ */
+  private reads = 0;
+  private chars = 0;
+  private spent = false;
   source: "main" | "auto" = "main";
   constructor(
     private readonly fs: ConfFs,
@@ -253,6 +264,23 @@ class TreeParser {
       ...rest,
       message: messageText(rest.message),
       seq: recorded ? ++this.seq : this.seq,
+    });
+  }
+
+  /**
+   * A cycle whose files include each other more than once branches: the server walks every
+   * branch to the nesting limit (k^10 files for k includes in a file), and so would we. Said once.
+   */
+  private budgetSpent(pos: { file: string; line: number | null }, at: IncludeAt | null): void {
+    if (this.spent) return;
+    this.spent = true;
+    this.problem({
+      code: "include-depth",
+      ...pos,
+      column: at ? at.valueColumn : null,
+      message: `more than ${MAX_FILE_READS} includes or ${MAX_TEXT_READ / (1024 * 1024)} MiB of text read (an include cycle that branches?); no further include is followed`,
+      server: null,
+      recorded: false,
     });
   }
 
@@ -276,6 +304,10 @@ class TreeParser {
         message: "empty configuration file name",
         server: { file: callingFile, line: where.line, error: "empty configuration file name" },
       });
+      return false;
+    }
+    if (++this.reads > MAX_FILE_READS) {
+      this.budgetSpent(pos, at);
       return false;
     }
     const chain = caller
@@ -318,6 +350,11 @@ class TreeParser {
     }
     const text = this.fs.readFile(abs);
     if (isFsError(text)) return this.openFailure(abs, text.error, strict, at, pos, callingFile, where.line);
+    this.chars += text.length;
+    if (this.chars > MAX_TEXT_READ && depth > 0) {
+      this.budgetSpent(pos, at);
+      return false;
+    }
     const frame: Frame = { file: abs, depth, chain };
     this.files.push({ path: abs, depth, source: this.source, chain });
     return this.parseText(text, frame);

@@ -1,6 +1,13 @@
 import { posix } from "node:path";
 import { type ConfFs, isFsError } from "../conf/fs.js";
-import { absoluteConfigLocation, byteCompare, CONF_FILE_MAX_DEPTH, joinPath } from "../conf/parse.js";
+import {
+  absoluteConfigLocation,
+  byteCompare,
+  CONF_FILE_MAX_DEPTH,
+  joinPath,
+  MAX_FILE_READS,
+  MAX_TEXT_READ,
+} from "../conf/parse.js";
 import { messageText } from "../quote.js";
 import { cidrMask, type IpNetwork, makeNetwork, parseNumericHost } from "./address.js";
 
@@ -288,6 +295,11 @@ interface TokLine {
 class HbaReader {
   includes: HbaInclude[] = [];
   private readonly visiting: string[] = [];
+  /** includes followed so far: a cycle that branches would open k^10 files (include records go on after an error) */
+  private reads = 0;
+  private chars = 0;
+  private readonly tooMany =
+    `more than ${MAX_FILE_READS} includes or ${MAX_TEXT_READ / (1024 * 1024)} MiB of text read (an include cycle that branches?); not followed`;
   constructor(private readonly opts: ParseHbaOptions) {}
 
   private get major(): number {
@@ -378,6 +390,11 @@ class HbaReader {
       tl.error = error;
       tl.errorAt = at;
     };
+    if (++this.reads > MAX_FILE_READS) {
+      fail(this.tooMany);
+      tl.serverKnows = false;
+      return;
+    }
     if (this.major >= 16 && depth > CONF_FILE_MAX_DEPTH) {
       fail(`could not open file "${path}": maximum nesting depth exceeded`);
       return;
@@ -396,6 +413,12 @@ class HbaReader {
           ? `could not open file "${path}": ${reason}`
           : `could not open secondary authentication file "@${name}" as "${path}": ${reason}`,
       );
+      return;
+    }
+    this.chars += text.length;
+    if (this.chars > MAX_TEXT_READ) {
+      fail(this.tooMany);
+      tl.serverKnows = false;
       return;
     }
     const lines: TokLine[] = [];
@@ -430,12 +453,21 @@ class HbaReader {
     if (!fs) return true;
     const at = { line: target.line, column: target.column };
     const includeFile = (path: string, missingOk: boolean): string | null => {
+      if (++this.reads > MAX_FILE_READS) {
+        tl.serverKnows = false;
+        return this.tooMany;
+      }
       if (depth + 1 > CONF_FILE_MAX_DEPTH)
         return `could not open file "${path}": maximum nesting depth exceeded`;
       const text = fs.readFile(path);
       if (isFsError(text)) {
         if (missingOk && text.error.kind === "missing") return null;
         return `could not open file "${path}": ${fsReason(text.error.kind, text.error.message)}`;
+      }
+      this.chars += text.length;
+      if (this.chars > MAX_TEXT_READ) {
+        tl.serverKnows = false;
+        return this.tooMany;
       }
       this.tokenizeFile(path, text, depth + 1, out);
       return null;
