@@ -49,11 +49,40 @@ function readManifest(dir: string): Manifest | undefined {
   if (!existsSync(p)) return undefined;
   try {
     const m = JSON.parse(readFileSync(p, "utf8")) as Manifest;
-    if (m.generator !== "pgrepl-gen" || typeof m.files !== "object") return undefined;
-    return m;
+    if (m.generator !== "pgrepl-gen" || typeof m.files !== "object" || m.files === null) return undefined;
+    // The manifest is a file in the user's repository: anyone can edit it. Only the paths render
+    // itself writes count (`../x`, `/x`, `a/./b` are none of them).
+    const files: Manifest["files"] = {};
+    for (const [path, entry] of Object.entries(m.files)) if (isOwnPath(path)) files[path] = entry;
+    return { ...m, files };
   } catch {
     return undefined;
   }
+}
+
+/** A path render writes: relative, every segment a plain name. */
+function isOwnPath(p: string): boolean {
+  return (
+    p !== "" &&
+    !p.startsWith("/") &&
+    !p.includes("\0") &&
+    p.split("/").every((s) => s !== "" && s !== "." && s !== "..")
+  );
+}
+
+/** The first directory between dir and its file path that is not a plain directory (a symbolic link), or undefined. */
+function linkOnTheWay(dir: string, path: string): string | undefined {
+  const segs = path.split("/").slice(0, -1);
+  let at = dir;
+  for (const s of segs) {
+    at = join(at, s);
+    try {
+      if (!lstatSync(at).isDirectory()) return at;
+    } catch {
+      return undefined; // does not exist (yet): nothing in the way
+    }
+  }
+  return undefined;
 }
 
 function currentHash(path: string): string | undefined {
@@ -101,6 +130,11 @@ export function writeRendered(
 
   for (const f of files) {
     const target = join(dir, f.path);
+    // never write through a symbolic link out of the directory, not even with --force
+    if (linkOnTheWay(dir, f.path) !== undefined) {
+      report.refused.push({ path: f.path, reason: "a directory on its path is a symbolic link" });
+      continue;
+    }
     const now = currentHash(target);
     const want = sha256(f.content);
     if (now === undefined) {
@@ -129,7 +163,9 @@ export function writeRendered(
   for (const p of stale) {
     const now = currentHash(join(dir, p));
     if (now === undefined) continue;
-    if (!opts.prune) {
+    // Only a regular file reached through plain directories can be ours: a link or a directory
+    // where our file was is someone else's, and stays (even with --force).
+    if (!opts.prune || now.startsWith("not-a-file:") || linkOnTheWay(dir, p) !== undefined) {
       report.kept.push(p);
       continue;
     }
