@@ -444,8 +444,11 @@ function maskUriPasswords(uri: string, prefixLength: number): string {
 }
 
 /** `password=x` and URI user info `u:x@` in a message, with x as ****. Linear in the text. */
-function hidePasswords(text: string): string {
-  const t = text.replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s&'"`]+)/gi, "$1****");
+function hidePasswords(text: string, input: string): string {
+  let t = text;
+  // what the input gives as a password, wherever the message quotes it (as a word of its own)
+  for (const secret of passwordsIn(input)) t = replaceWord(t, secret, "****");
+  t = t.replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s&'"`]+)/gi, "$1****");
   let out = "";
   let done = 0;
   let prevAt = -1;
@@ -461,6 +464,37 @@ function hidePasswords(text: string): string {
     done = at;
   }
   return out + t.slice(done);
+}
+
+/** Every text the input holds after `password=` or in a URI's user info, raw and decoded. */
+function passwordsIn(input: string): string[] {
+  const out = new Set<string>();
+  for (const m of input.matchAll(/password\s*=\s*(?:'((?:[^'\\]|\\.)*)'?|([^\s&]+))/gi)) {
+    const v = m[1] ?? m[2] ?? "";
+    out.add(v);
+    out.add(v.replace(/\\(.)/g, "$1"));
+    out.add(uriDecodeLenient(v));
+  }
+  // (bounded, so that a long line of `//x:` without an @ stays linear)
+  for (const m of input.matchAll(/\/\/[^/@\s:]{0,256}:([^@]{0,1024})@/g)) {
+    out.add(m[1] ?? "");
+    out.add(uriDecodeLenient(m[1] ?? ""));
+  }
+  out.delete("");
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+/** Replaces `word` where it stands alone: between quotes, blanks, `=`, `:`, `@`, `/`, `&`, `?` or the ends. */
+function replaceWord(s: string, word: string, by: string): string {
+  const edge = (c: string | undefined) => c === undefined || /[\s"'`=:@/&?]/.test(c);
+  let out = "";
+  let i = 0;
+  for (let j = s.indexOf(word); j >= 0; j = s.indexOf(word, j + 1)) {
+    if (j < i || !edge(s[j - 1]) || !edge(s[j + word.length])) continue;
+    out += s.slice(i, j) + by;
+    i = j + word.length;
+  }
+  return out + s.slice(i);
 }
 
 /** Parse a conninfo string (keyword/value or URI) as libpq does. */
@@ -481,8 +515,8 @@ export function parseConninfo(s: string, opts: ParseConninfoOptions = {}): Conni
     // after a stray character reads as a keyword): whatever looks like one is ****.
     problems.push({
       ...e.problem,
-      message: hidePasswords(e.problem.message),
-      libpq: hidePasswords(e.problem.libpq),
+      message: hidePasswords(e.problem.message, s),
+      libpq: hidePasswords(e.problem.libpq, s),
     });
   }
   const values: Record<string, string> = {};
