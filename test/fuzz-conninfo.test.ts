@@ -287,3 +287,12 @@ describe("conninfo: what fuzzing found, pinned", () => {
     expect(p("\u0001x=1")?.message).toBe("invalid connection option `\\x01x`");
   });
 });
+
+describe("conninfo: what the long run found, pinned", () => {
+  it("a password the input gives is not quoted even where libpq reads it as a keyword", () => {
+    // application_name's value ends at the line break: libpq then reads the password as a keyword
+    const p = parseConninfo("application_name = password=\nPw&W5H/6kkC/").problems[0];
+    expect(p?.message).toBe("missing `=` after `****`");
+    expect(p?.libpq).not.toContain("Pw&W5H");
+  });
+});

@@ -52,7 +52,8 @@ function checkText(text: string, name: string, secrets: readonly string[]): stri
     expect(r.problems).toEqual([]);
     // What validates must render, and the output must be printable text without the secrets.
     for (const f of renderFiles(r.topology, name)) {
-      const bad = firstControl(f.content, "\t\n");
+      // C0 and DEL, as the schema refuses them in values (C1 is text to PostgreSQL, and passes)
+      const bad = firstControl(f.content.replace(/[\u0080-\u009f]/g, ""), "\t\n");
       if (bad !== undefined) expect.fail(`${f.path} holds U+${bad.charCodeAt(0).toString(16)}`);
       for (const s of secrets) expect(f.content.includes(s), `${f.path} holds a secret`).toBe(false);
     }
