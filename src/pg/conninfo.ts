@@ -469,11 +469,14 @@ function hidePasswords(text: string, input: string): string {
 /** Every text the input holds after `password=` or in a URI's user info, raw and decoded. */
 function passwordsIn(input: string): string[] {
   const out = new Set<string>();
-  for (const m of input.matchAll(/password\s*=\s*(?:'((?:[^'\\]|\\.)*)'?|([^\s&]+))/gi)) {
+  // a keyword/value ends at a blank, a URI query value at & too
+  for (const m of input.matchAll(/password\s*=\s*(?:'((?:[^'\\]|\\.)*)'?|([^\s]+))/gi)) {
     const v = m[1] ?? m[2] ?? "";
-    out.add(v);
-    out.add(v.replace(/\\(.)/g, "$1"));
-    out.add(uriDecodeLenient(v));
+    for (const w of [v, v.split("&")[0] ?? ""]) {
+      out.add(w);
+      out.add(w.replace(/\\(.)/g, "$1"));
+      out.add(uriDecodeLenient(w));
+    }
   }
   // (bounded, so that a long line of `//x:` without an @ stays linear)
   for (const m of input.matchAll(/\/\/[^/@\s:]{0,256}:([^@]{0,1024})@/g)) {
