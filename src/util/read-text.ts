@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import type { Position } from "./diagnostic.js";
 
 export type ReadResult =
@@ -12,7 +12,9 @@ export type ReadResult =
 export function readText(path: string, maxBytes: number): ReadResult {
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    // O_NONBLOCK: opening a FIFO for reading would wait for a writer forever (it is then refused
+    // as not a regular file); regular files read as usual.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     return fsFailure(e as NodeJS.ErrnoException);
   }
