@@ -5,6 +5,9 @@
  * spec); no message carries a raw control character or a literal password from the spec; a
  * spec holding a password is never accepted.
  */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -12,6 +15,7 @@ import { stringify } from "yaml";
 import { renderFiles } from "../src/render/render.js";
 import { checkSpecText } from "../src/spec/load.js";
 import { decodeText } from "../src/util/read-text.js";
+import { BIN } from "./support/cli.js";
 import {
   expectCleanMessage,
   expectInside,
@@ -313,5 +317,34 @@ describe("spec: what fuzzing found, pinned", () => {
     const ms = problems(spec()).map((p) => p.message);
     expect(ms.join("\n")).toContain("\\x9b");
     for (const m of ms) expectCleanMessage(m);
+  });
+});
+
+describe("spec files that are not files", () => {
+  it("a FIFO as the spec or as a node's base file is refused at once, not waited on", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pgrepl-fifo-"));
+    try {
+      const fifo = join(dir, "spec.yaml");
+      expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+      const base = join(dir, "base.conf");
+      expect(spawnSync("mkfifo", [base]).status).toBe(0);
+      const spec = join(dir, "with-base.yaml");
+      writeFileSync(
+        spec,
+        `version: 1\ncluster: {postgres: 15, layout: pg_ctl}\nreplication: {user: r, password: {env: P}}\nnodes:\n  - {name: p, role: primary, host: 10.0.0.1, base: {postgresql_conf: ${base}}}\n`,
+      );
+      for (const [args, code, said] of [
+        [["validate", fifo], 2, "spec.yaml: is not a regular file"],
+        [["validate", spec], 1, "with-base.yaml:5:"],
+      ] as const) {
+        // the built CLI in a child: a blocking open would hang this process, timeouts and all
+        const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 10_000 });
+        expect(r.signal, `${args.join(" ")} blocked`).toBeNull();
+        expect(r.status).toBe(code);
+        expect(`${r.stdout}${r.stderr}`).toContain(said);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
