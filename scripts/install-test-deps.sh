@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs and the machine lacks: PostgreSQL 15 (the e2e tests run
 # real servers), shellcheck (every rendered runbook is checked), patch, openssl, perl,
-# and the npm packages. Does nothing that is already done; apt-get needs root.
+# strace (test/secrets.test.ts traces every program a runbook starts) and the npm packages. Does nothing that is already done; apt-get needs root.
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +13,7 @@ command -v patch >/dev/null || missing+=(patch)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v perl >/dev/null || missing+=(perl)
 command -v runuser >/dev/null || missing+=(util-linux)
+command -v strace >/dev/null || missing+=(strace)
 
 if ((${#missing[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
