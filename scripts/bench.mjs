@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm run bench [-- --write-docs]: measures pgrepl-gen against `node -e 0` in the same run (ratios,
 // not absolute times: the machine's speed cancels out) with hyperfine, on a generated fleet and
-// topology. Prints a table of medians and ratios; --write-docs also writes docs/performance.md.
+// topology. Prints a table of medians and ratios; --write-docs also writes docs/performance.md;
+// --inputs DIR only writes the generated inputs into DIR (to profile with) and prints what is where.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -20,10 +21,13 @@ function need(tool) {
     process.exit(2);
   }
 }
-need("hyperfine");
+const inputsAt = process.argv.indexOf("--inputs");
+const inputsOnly = inputsAt >= 0 ? resolve(process.argv[inputsAt + 1] ?? "bench-inputs") : undefined;
+if (!inputsOnly) need("hyperfine");
 
-const work = mkdtempSync(join(tmpdir(), "pgrepl-bench-"));
-process.on("exit", () => rmSync(work, { recursive: true, force: true }));
+const work = inputsOnly ?? mkdtempSync(join(tmpdir(), "pgrepl-bench-"));
+if (inputsOnly) mkdirSync(work, { recursive: true });
+else process.on("exit", () => rmSync(work, { recursive: true, force: true }));
 
 // --- generated inputs -------------------------------------------------------------------------
 function hba(lines, seed) {
@@ -37,10 +41,10 @@ function hba(lines, seed) {
   return `${out.slice(0, lines).join("\n")}\n`;
 }
 
-function conf(name, port, dataDir) {
+function conf(name, port, dataDir, etc) {
   return [
     `data_directory = '${dataDir}'`,
-    `hba_file = '${join(work, "etc/postgresql/15", name, "pg_hba.conf")}'`,
+    `hba_file = '${join(etc, "pg_hba.conf")}'`,
     `port = ${port}`,
     "listen_addresses = 'localhost,10.0.0.1'",
     "max_connections = 200",
@@ -60,7 +64,7 @@ function makeCluster(base, name, i) {
   const data = join(base, "var/lib/postgresql/15", name);
   mkdirSync(join(etc, "conf.d"), { recursive: true });
   mkdirSync(data, { recursive: true });
-  writeFileSync(join(etc, "postgresql.conf"), conf(name, 5432 + (i % 100), data));
+  writeFileSync(join(etc, "postgresql.conf"), conf(name, 5432 + (i % 100), data, etc));
   writeFileSync(join(etc, "conf.d/10-tuning.conf"), "work_mem = 32MB\nmaintenance_work_mem = 256MB\n");
   writeFileSync(join(etc, "pg_hba.conf"), hba(200, i));
   writeFileSync(join(data, "PG_VERSION"), "15\n");
@@ -92,6 +96,14 @@ writeFileSync(
   `version: 1\ncluster: { postgres: 16, layout: pg_ctl }\nreplication: { user: repl, password: { env: PW } }\nnodes:\n${nodes.join("\n")}\n`,
 );
 const seed = join(ROOT, "fixtures/specs/seed.yaml");
+if (inputsOnly) {
+  console.log(`bench inputs in ${work}:
+  one cluster tree  ${join(one, "etc/postgresql")}
+  fleet             ${join(fleet, "etc/postgresql")} (${FLEET} clusters)
+  big topology      ${bigSpec} (1 + ${STANDBYS})
+  big pg_hba.conf   ${bigHba} (${HBA_LINES} lines)`);
+  process.exit(0);
+}
 
 // --- measurements -----------------------------------------------------------------------------
 const node = process.execPath;

@@ -230,3 +230,35 @@ describe("discovery", () => {
     expect(r.pathErrors).toEqual(["missing: no such file or directory"]);
   });
 });
+
+describe("YAML/JSON files: specs are told apart once the walk is over", () => {
+  const spec =
+    "version: 1\ncluster: { postgres: 15, layout: pg_ctl }\nreplication: { user: r, password: { env: P } }\nnodes:\n  - { name: a, role: primary, host: 10.0.0.1 }\n  - { name: b, role: standby, host: 10.0.0.2 }\n";
+  // holds both words, but not as top-level keys: not a spec
+  const lookalike = "docs:\n  nodes: the replication nodes\n  replication: streaming\n";
+
+  it("a directory of look-alikes only is `nothing to lint here`; one with a spec is not; order kept", async () => {
+    const only = make("yaml-lookalike", {
+      "a.yaml": lookalike,
+      "b.json": '{"x": {"nodes": 1, "replication": 2}}',
+    });
+    const mixed = make("yaml-mixed", { "a.yaml": lookalike, "topology.yaml": spec });
+    const none = make("yaml-none", { "notes.yaml": "just: text\n" });
+    const r = await find([only, mixed, none, only], tmp);
+    expect(r.pathErrors.map((e) => e.replace(`${tmp}/`, ""))).toEqual([
+      "yaml-lookalike: nothing to lint here (no postgresql.conf, pg_hba.conf, data directory, rendered output or topology spec)",
+      "yaml-none: nothing to lint here (no postgresql.conf, pg_hba.conf, data directory, rendered output or topology spec)",
+      "yaml-lookalike: nothing to lint here (no postgresql.conf, pg_hba.conf, data directory, rendered output or topology spec)",
+    ]);
+    expect(r.workspace.specs.map((s) => s.file)).toEqual([join(mixed, "topology.yaml")]);
+    expect(r.workspace.specs[0]?.topology?.nodes.map((n) => n.name)).toEqual(["a", "b"]);
+  });
+
+  it("a broken spec is still a spec when both keys sit at its top level", async () => {
+    const dir = make("yaml-broken", { "t.yaml": `${spec}  - [unclosed\n` });
+    const r = await find([dir], tmp);
+    expect(r.pathErrors).toEqual([]);
+    expect(r.workspace.specs).toHaveLength(1);
+    expect(r.workspace.specs[0]?.problems.length).toBeGreaterThan(0);
+  });
+});

@@ -14,7 +14,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, posix, relative, resolve } from "node:path";
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import type { Node } from "yaml";
 import { isSupportedMajor, SUPPORTED_MAJORS } from "../pg/catalog/index.js";
 import { readText } from "../util/read-text.js";
 import { closest, editDistance } from "../util/suggest.js";
@@ -52,7 +52,11 @@ export function findConfig(cwd: string): string | null {
  * Reads and checks a config file. `shown` is how the path is printed; `ruleNames` every name
  * a user may write (implemented and reserved rules).
  */
-export function loadConfig(path: string, shown: string, ruleNames: readonly string[]): ConfigResult {
+export async function loadConfig(
+  path: string,
+  shown: string,
+  ruleNames: readonly string[],
+): Promise<ConfigResult> {
   try {
     if (statSync(path).isDirectory()) return { ok: false, error: `${shown}: is a directory, not a file` };
   } catch {
@@ -63,6 +67,8 @@ export function loadConfig(path: string, shown: string, ruleNames: readonly stri
     const pos = r.pos ? `:${r.pos.line}:${r.pos.column}` : "";
     return { ok: false, error: `${shown}${pos}: ${r.reason}` };
   }
+  // the YAML parser is loaded only when there is a config file
+  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = await import("../util/yaml.js");
   const lc = new LineCounter();
   const doc = parseDocument(r.text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
   const at = (node: { range?: [number, number, number] | null } | null | undefined): string => {

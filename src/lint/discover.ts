@@ -20,7 +20,6 @@
  */
 import { constants, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
-import { isMap, isScalar, parseDocument } from "yaml";
 import { isSupportedMajor, parseBool, SUPPORTED_MAJORS } from "../pg/catalog/index.js";
 import { type ConfFs, type ConfTree, isFsError, nodeConfFs, parseConfigTree } from "../pg/conf/index.js";
 import { parseConninfo } from "../pg/conninfo.js";
@@ -103,6 +102,13 @@ class Discovery {
   private homes = new Map<number, string>();
   private walkedDirs = 0;
   private specPaths: string[] = [];
+  /** YAML/JSON files that may be specs: told apart once the walk is over (yaml is loaded then) */
+  private candidates = new Map<string, string>();
+  /** of `found`, those that were such candidates */
+  private tentative = 0;
+  /** PATHs where nothing but candidates was found: "nothing to lint" unless one is a spec */
+  private pending: Array<{ given: string; at: number; files: Set<string> }> = [];
+  private touched: string[] = [];
   /** targets found, counting those already found through another PATH */
   private found = 0;
 
@@ -261,6 +267,8 @@ class Discovery {
       return;
     }
     const before = this.found;
+    const tentativeBefore = this.tentative;
+    const touchedBefore = this.touched.length;
     if (isDirectory) {
       const names = this.list(abs);
       if (names === null) {
@@ -272,11 +280,13 @@ class Discovery {
         return;
       }
       this.dir(abs, names, 0);
-      if (this.found === before) {
-        this.pathErrors.push(
-          `${given}: nothing to lint here (no postgresql.conf, pg_hba.conf, data directory, rendered output or topology spec)`,
-        );
-      }
+      if (this.found === before) this.pathErrors.push(nothingHere(given));
+      else if (this.found - before === this.tentative - tentativeBefore)
+        this.pending.push({
+          given,
+          at: this.pathErrors.length,
+          files: new Set(this.touched.slice(touchedBefore)),
+        });
       return;
     }
     const failure = this.file(abs);
@@ -673,28 +683,50 @@ class Discovery {
     };
   }
 
-  /** A YAML/JSON file is a spec when its top level has `nodes` and `replication`. */
+  /**
+   * A YAML/JSON file is a spec when its top level has `nodes` and `replication`. A file without
+   * both words cannot be one; the others are told apart by classifySpecs() once the walk is over,
+   * so that lint loads no YAML parser for trees that hold no such file.
+   */
   private maybeSpec(abs: string): void {
-    if (this.specPaths.includes(abs)) {
+    if (this.specPaths.includes(abs) || this.candidates.has(abs)) {
       this.found++;
+      this.tentative++;
+      this.touched.push(abs);
       return;
     }
     const r = this.base.readFile(abs);
     if (isFsError(r)) return;
-    let isSpec: boolean;
-    const doc = parseDocument(r, { prettyErrors: false });
-    if (doc.errors.length === 0 && isMap(doc.contents)) {
-      const keys = doc.contents.items.map((p) => (isScalar(p.key) ? String(p.key.value) : ""));
-      isSpec = keys.includes("nodes") && keys.includes("replication");
-    } else {
-      // Broken YAML/JSON: a spec all the same when both keys sit at its top level.
-      isSpec = /^"?nodes"?\s*:/m.test(r) && /^"?replication"?\s*:/m.test(r);
-      isSpec ||= /^\s*\{[\s\S]*"nodes"\s*:/.test(r) && /"replication"\s*:/.test(r);
-    }
-    if (!isSpec) return;
+    if (!r.includes("nodes") || !r.includes("replication")) return;
     this.found++;
-    this.specPaths.push(abs);
-    this.texts.set(abs, { path: abs, text: r, syntax: "yaml" });
+    this.tentative++;
+    this.touched.push(abs);
+    this.candidates.set(abs, r);
+  }
+
+  /** Decides which candidates are specs; a PATH that held nothing else and no spec says so. */
+  async classifySpecs(): Promise<void> {
+    if (this.candidates.size === 0) return;
+    const { isMap, isScalar, parseDocument } = await import("../util/yaml.js");
+    for (const [abs, r] of this.candidates) {
+      let isSpec: boolean;
+      const doc = parseDocument(r, { prettyErrors: false });
+      if (doc.errors.length === 0 && isMap(doc.contents)) {
+        const keys = doc.contents.items.map((p) => (isScalar(p.key) ? String(p.key.value) : ""));
+        isSpec = keys.includes("nodes") && keys.includes("replication");
+      } else {
+        // Broken YAML/JSON: a spec all the same when both keys sit at its top level.
+        isSpec = /^"?nodes"?\s*:/m.test(r) && /^"?replication"?\s*:/m.test(r);
+        isSpec ||= /^\s*\{[\s\S]*"nodes"\s*:/.test(r) && /"replication"\s*:/.test(r);
+      }
+      if (!isSpec) continue;
+      this.specPaths.push(abs);
+      this.texts.set(abs, { path: abs, text: r, syntax: "yaml" });
+    }
+    // latest first, so that the recorded positions stay right
+    for (const p of [...this.pending].reverse())
+      if (![...p.files].some((f) => this.specPaths.includes(f)))
+        this.pathErrors.splice(p.at, 0, nothingHere(p.given));
   }
 
   /** Loads the specs found (the spec loader brings ajv: only imported when there is a spec). */
@@ -730,10 +762,15 @@ class Discovery {
   }
 }
 
+function nothingHere(given: string): string {
+  return `${given}: nothing to lint here (no postgresql.conf, pg_hba.conf, data directory, rendered output or topology spec)`;
+}
+
 export async function discover(paths: readonly string[], opts: DiscoverOptions): Promise<DiscoverResult> {
   const d = new Discovery(opts);
   for (const p of paths) d.path(p);
   d.dedupe();
+  await d.classifySpecs();
   await d.loadSpecs();
   return {
     workspace: {

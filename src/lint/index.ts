@@ -49,7 +49,7 @@ export async function lint(req: LintRequest): Promise<LintOutcome> {
   let config = EMPTY_CONFIG;
   const configPath = req.config !== undefined ? resolve(req.cwd, req.config) : findConfig(req.cwd);
   if (configPath !== null) {
-    const r = loadConfig(configPath, req.config ?? shown(configPath, req.cwd), knownRuleNames());
+    const r = await loadConfig(configPath, req.config ?? shown(configPath, req.cwd), knownRuleNames());
     if (!r.ok) return { ok: false, error: r.error };
     config = r.config;
   }
