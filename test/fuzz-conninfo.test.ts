@@ -295,4 +295,34 @@ describe("conninfo: what the long run found, pinned", () => {
     expect(p?.message).toBe("missing `=` after `****`");
     expect(p?.libpq).not.toContain("Pw&W5H");
   });
+
+  it("a password a stray @, : or / moved out of the user info is not quoted either", () => {
+    // the counterexample of the long run (seed 592023602) and its neighbours: libpq reads the
+    // password as a port or a database name and quotes that value
+    for (const s of [
+      "postgresql://@u:PwTpyDuGdak2@h%00/db?",
+      "postgresql://u@:PwTpyDuGdak2@h%00/db?",
+      "postgresql://u:@PwTpyDuGdak2@h%00/db?",
+      "postgresql://u:/PwTpyDuGdak2@h%00/db?",
+    ]) {
+      const p = parseConninfo(s).problems[0];
+      expect(p?.message, s).toMatch(/^forbidden value %00 in percent-encoded value `\*\*\*\*@h%00(\/db)?`$/);
+      expect(p?.libpq, s).not.toContain("PwTpyDuGdak2");
+    }
+    // a user name alone is not taken for one
+    expect(parseConninfo("postgresql://someone@h%00/db").problems[0]?.message).toBe(
+      "forbidden value %00 in percent-encoded value `h%00`",
+    );
+  });
+
+  it("a password in a long quoted text is masked before the text is clipped", () => {
+    // the same seed's mutation case: the message clipped the text right after the password
+    const s =
+      "\u0000wUriSeed4@db1.example.com:5432/postgresql://repl:PwUriSeed4@db1.example.com:5432/replication?sslmode=verify-full&application_name=s2";
+    const p = parseConninfo(s).problems[0];
+    expect(p?.message).toBe(
+      "invalid connection option `\\x00wUriSeed4@db1.example.com:5432/postgresql://repl:****@db…`",
+    );
+    expect(p?.libpq).not.toContain("PwUriSeed4");
+  });
 });

@@ -128,9 +128,8 @@ function unknownKeywordMessage(keyword: string, major: number): string {
       bestD = d;
     }
   }
-  const chars = [...keyword];
-  const shown = chars.length > 60 ? `${chars.slice(0, 60).join("")}…` : keyword;
-  return `invalid connection option \`${shown}\`${best !== undefined ? `; did you mean \`${best}\`?` : ""}`;
+  // (a long keyword is clipped by parseConninfo, after the passwords in it are masked)
+  return `invalid connection option \`${keyword}\`${best !== undefined ? `; did you mean \`${best}\`?` : ""}`;
 }
 
 function distance(a: string, b: string): number {
@@ -466,6 +465,17 @@ function hidePasswords(text: string, input: string): string {
   return out + t.slice(done);
 }
 
+/**
+ * Each `quoted` text of a message longer than 60 characters, clipped to 60 and an ellipsis: after
+ * hidePasswords, which needs to see where a password ends.
+ */
+function clipQuoted(message: string): string {
+  return message.replace(/`([^`]{61,})`/g, (whole, inner: string) => {
+    const chars = [...inner];
+    return chars.length > 60 ? `\`${chars.slice(0, 60).join("")}…\`` : whole;
+  });
+}
+
 /** Every text the input holds after `password=` or in a URI's user info, raw and decoded. */
 function passwordsIn(input: string): string[] {
   const out = new Set<string>();
@@ -482,6 +492,20 @@ function passwordsIn(input: string): string[] {
   for (const m of input.matchAll(/\/\/[^/@\s:]{0,256}:([^@]{0,1024})@/g)) {
     out.add(m[1] ?? "");
     out.add(uriDecodeLenient(m[1] ?? ""));
+  }
+  // what a stray `@`, `:` or `/` moved out of the user info (`//@u:PW@h`, `//u:@PW@h`,
+  // `//u:/PW@h`): libpq then reads it as a port or a database name, and quotes it. Any run of
+  // text before an `@` that follows `:`, `:/` or `:@` is taken for a password. Linear: each
+  // backward scan stops at the previous `@`.
+  for (let at = input.indexOf("@"); at >= 0; at = input.indexOf("@", at + 1)) {
+    let j = at;
+    while (j > 0 && at - j < 1024 && !/[:/@\s]/.test(input[j - 1] as string)) j--;
+    const run = input.slice(j, at);
+    const before = input[j - 1];
+    if (run && (before === ":" || ((before === "/" || before === "@") && input[j - 2] === ":"))) {
+      out.add(run);
+      out.add(uriDecodeLenient(run));
+    }
   }
   out.delete("");
   return [...out].sort((a, b) => b.length - a.length);
@@ -518,7 +542,7 @@ export function parseConninfo(s: string, opts: ParseConninfoOptions = {}): Conni
     // after a stray character reads as a keyword): whatever looks like one is ****.
     problems.push({
       ...e.problem,
-      message: hidePasswords(e.problem.message, s),
+      message: clipQuoted(hidePasswords(e.problem.message, s)),
       libpq: hidePasswords(e.problem.libpq, s),
     });
   }
