@@ -110,12 +110,12 @@ function fail(code: ConninfoProblem["code"], column: number, message: string, li
 }
 
 function knownKeyword(keyword: string, major: number): boolean {
-  const since = CONNINFO_KEYWORDS[keyword];
+  const since = Object.hasOwn(CONNINFO_KEYWORDS, keyword) ? CONNINFO_KEYWORDS[keyword] : undefined;
   return since !== undefined && since <= major;
 }
 
 function unknownKeywordMessage(keyword: string, major: number): string {
-  const since = CONNINFO_KEYWORDS[keyword];
+  const since = Object.hasOwn(CONNINFO_KEYWORDS, keyword) ? CONNINFO_KEYWORDS[keyword] : undefined;
   if (since !== undefined) return `\`${keyword}\` is not known to libpq ${major} (it came in ${since})`;
   let best: string | undefined;
   let bestD = Math.max(2, Math.floor(keyword.length / 3)) + 1;

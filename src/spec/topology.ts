@@ -318,7 +318,7 @@ export function topologyProblems(doc: SourceDoc): Problem[] {
       const lower = key.toLowerCase();
       const at = [...path, key];
       const where = displayPath(at);
-      const owner = MANAGED_SETTINGS[lower];
+      const owner = Object.hasOwn(MANAGED_SETTINGS, lower) ? MANAGED_SETTINGS[lower] : undefined;
       if (owner) {
         report(at, `${where}: set through ${owner}, not \`settings\``, "key");
         continue;

@@ -110,39 +110,54 @@ interface RawCatalog {
 
 const RAW = raw as unknown as RawCatalog;
 
+/**
+ * What has been looked up for a major. Built on demand, one name at a time: a lint run asks for
+ * a few dozen of the ~350 parameters, and resolving them all cost more than the rest of the rule.
+ */
 interface MajorIndex {
-  /** lower-case name -> info */
-  params: Map<string, ParamInfo>;
-  /** obsolete lower-case name -> lower-case current name (guc.c's map_old_guc_names) */
-  aliases: Map<string, string>;
-  /** lower-case names the server accepts that pg_settings does not list */
-  unlisted: Set<string>;
-  /** pg_settings spellings, sorted */
-  names: readonly string[];
+  /** lower-case name -> info, or null when the major has no such parameter */
+  params: Map<string, ParamInfo | null>;
+  /** pg_settings spellings, sorted (for suggestions; built when first asked for) */
+  names: readonly string[] | undefined;
 }
 
 const indexes = new Map<SupportedMajor, MajorIndex>();
 
 function indexFor(major: SupportedMajor): MajorIndex {
   let idx = indexes.get(major);
-  if (idx) return idx;
-  const params = new Map<string, ParamInfo>();
-  for (const [key, p] of Object.entries(RAW.params)) {
-    if (!p.majors.includes(major)) continue;
-    params.set(key, resolve(key, p, major));
+  if (!idx) {
+    idx = { params: new Map(), names: undefined };
+    indexes.set(major, idx);
   }
-  const aliases = new Map<string, string>();
-  for (const [alias, a] of Object.entries(RAW.aliases)) {
-    if (a.majors.includes(major)) aliases.set(alias, asciiLower(a.target));
-  }
-  const unlisted = new Set<string>();
-  for (const [name, majors] of Object.entries(RAW.unlisted)) {
-    if (majors.includes(major)) unlisted.add(name);
-  }
-  const names = [...params.values()].map((p) => p.name).sort((a, b) => cmp(asciiLower(a), asciiLower(b)));
-  idx = { params, aliases, unlisted, names };
-  indexes.set(major, idx);
   return idx;
+}
+
+/** obj[key] when obj has it as its own property: a setting named `constructor` is not Object's. */
+function own<T>(obj: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
+/** The parameter of a major by its lower-case listed name (no aliases). */
+function listed(major: SupportedMajor, key: string): ParamInfo | undefined {
+  const idx = indexFor(major);
+  let info = idx.params.get(key);
+  if (info === undefined) {
+    const p = own(RAW.params, key);
+    info = p?.majors.includes(major) ? resolve(key, p, major) : null;
+    idx.params.set(key, info);
+  }
+  return info ?? undefined;
+}
+
+/** obsolete lower-case name -> lower-case current name in this major (guc.c's map_old_guc_names) */
+function aliasOf(major: SupportedMajor, key: string): string | undefined {
+  const a = own(RAW.aliases, key);
+  return a?.majors.includes(major) ? asciiLower(a.target) : undefined;
+}
+
+/** lower-case names the server accepts that pg_settings does not list */
+function unlisted(major: SupportedMajor, key: string): boolean {
+  return own(RAW.unlisted, key)?.includes(major) === true;
 }
 
 function resolve(key: string, p: RawParam, major: SupportedMajor): ParamInfo {
@@ -192,9 +207,11 @@ export function catalogServerVersion(major: SupportedMajor): string {
  */
 export function getParam(major: number, name: string): ParamInfo | undefined {
   if (!isSupportedMajor(major)) return undefined;
-  const idx = indexFor(major);
   const key = asciiLower(name);
-  return idx.params.get(key) ?? idx.params.get(idx.aliases.get(key) ?? "");
+  const direct = listed(major, key);
+  if (direct) return direct;
+  const target = aliasOf(major, key);
+  return target === undefined ? undefined : listed(major, target);
 }
 
 /**
@@ -206,25 +223,31 @@ export function getParam(major: number, name: string): ParamInfo | undefined {
 export function isKnownParam(major: number, name: string): boolean {
   if (!isSupportedMajor(major)) return false;
   const key = asciiLower(name);
-  return getParam(major, key) !== undefined || indexFor(major).unlisted.has(key);
+  return getParam(major, key) !== undefined || unlisted(major, key);
 }
 
 /** The current name an obsolete spelling maps to in this major (sort_mem -> work_mem), else undefined. */
 export function aliasTarget(major: number, name: string): string | undefined {
   if (!isSupportedMajor(major)) return undefined;
-  const target = indexFor(major).aliases.get(asciiLower(name));
+  const target = aliasOf(major, asciiLower(name));
   return target === undefined ? undefined : getParam(major, target)?.name;
 }
 
 /** Every parameter pg_settings lists for a major, as it spells them, sorted. */
 export function paramNames(major: number): readonly string[] {
-  return isSupportedMajor(major) ? indexFor(major).names : [];
+  if (!isSupportedMajor(major)) return [];
+  const idx = indexFor(major);
+  idx.names ??= Object.entries(RAW.params)
+    .filter(([, p]) => p.majors.includes(major))
+    .map(([key, p]) => p.name ?? key)
+    .sort((a, b) => cmp(asciiLower(a), asciiLower(b)));
+  return idx.names;
 }
 
 /** The supported majors that have a parameter (empty when none does). */
 export function paramMajors(name: string): readonly SupportedMajor[] {
   const key = asciiLower(name);
-  const p = RAW.params[key] ?? RAW.params[RAW.aliases[key]?.target ?? ""];
+  const p = own(RAW.params, key) ?? own(RAW.params, own(RAW.aliases, key)?.target ?? "");
   return p ? p.majors.filter(isSupportedMajor) : [];
 }
 
@@ -297,9 +320,9 @@ const REMOVED_BEFORE_12: Readonly<Record<string, RemovedParam>> = {
 export function removedParam(major: number, name: string): RemovedParam | undefined {
   if (!isSupportedMajor(major) || isKnownParam(major, name)) return undefined;
   const key = asciiLower(name);
-  const explained = REMOVED_EXPLAINED[key];
+  const explained = own(REMOVED_EXPLAINED, key);
   let removed: RemovedParam | undefined;
-  const p = RAW.params[key];
+  const p = own(RAW.params, key);
   if (p) {
     const earlier = p.majors.filter((m) => m < major);
     const lastIn = earlier[earlier.length - 1];
@@ -307,7 +330,7 @@ export function removedParam(major: number, name: string): RemovedParam | undefi
     const removedIn = SUPPORTED_MAJORS.find((m) => m > lastIn && !p.majors.includes(m)) ?? major;
     removed = { removedIn, ...explained };
   } else {
-    removed = REMOVED_BEFORE_12[key];
+    removed = own(REMOVED_BEFORE_12, key);
   }
   if (!removed) return undefined;
   const { replacement } = removed;
@@ -343,7 +366,7 @@ export function checkValue(major: number, name: string, value: string): string |
   if (!isSupportedMajor(major)) return `postgresql ${major} is not supported`;
   const p = getParam(major, name);
   if (!p) {
-    if (indexFor(major).unlisted.has(asciiLower(name))) return null;
+    if (unlisted(major, asciiLower(name))) return null;
     return `unrecognized configuration parameter "${name}"`;
   }
   if (p.context === "internal") return `parameter "${p.name}" cannot be changed`;
@@ -356,7 +379,7 @@ export function checkValue(major: number, name: string, value: string): string |
     case "enum":
       return checkEnum(p, value);
     case "string":
-      return CHECK_HOOKS[asciiLower(p.name)]?.(value, major) ?? null;
+      return own(CHECK_HOOKS, asciiLower(p.name))?.(value, major) ?? null;
   }
 }
 

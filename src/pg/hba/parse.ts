@@ -660,7 +660,8 @@ class RecordParser {
       radius: true,
     };
     if (major >= 18) known.oauth = true;
-    const supported = known[methodTok.value];
+    // (own properties only: `toString` is no method)
+    const supported = Object.hasOwn(known, methodTok.value) ? known[methodTok.value] : undefined;
     if (supported === undefined) {
       return this.fail(`invalid authentication method "${methodTok.value}"`, methodTok, "method");
     }
