@@ -1,4 +1,4 @@
-import { shadows } from "../../pg/hba/index.js";
+import { firstShadowing } from "../../pg/hba/index.js";
 import { newestHba, where } from "../facts.js";
 import type { Rule } from "../rule.js";
 
@@ -11,8 +11,9 @@ export const hbaShadowedLine: Rule = {
   check(ctx) {
     for (const server of ctx.servers) {
       const lines = newestHba(server)?.lines ?? [];
+      const shadowedBy = firstShadowing(lines);
       for (const [i, line] of lines.entries()) {
-        const earlier = lines.slice(0, i).find((a) => shadows(a, line));
+        const earlier = shadowedBy[i];
         if (!earlier) continue;
         const at = where(earlier.file, earlier.line, line.file);
         const same =

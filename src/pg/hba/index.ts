@@ -10,7 +10,7 @@ export {
   parseNumericHost,
   prefixOfMask,
 } from "./address.js";
-export { addressCovers, databasesCover, shadows, typeCovers, usersCover } from "./match.js";
+export { addressCovers, databasesCover, firstShadowing, shadows, typeCovers, usersCover } from "./match.js";
 export {
   type HbaAddress,
   type HbaAuthMethod,

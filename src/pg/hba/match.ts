@@ -83,3 +83,84 @@ export function usersCover(a: HbaToken[], b: HbaToken[]): boolean {
       (!isSpecial(bt, "user") && a.some((at) => !isSpecial(at, "user") && at.value === bt.value)),
   );
 }
+
+/**
+ * For each record, the first earlier record that shadows it (see shadows), or undefined: the
+ * answer of trying every earlier record in turn, found without trying them all. Earlier records
+ * are kept in buckets by what their address can cover (an IPv4/IPv6 network is filed under its
+ * prefix length and masked address, so a record only meets the networks that contain its own);
+ * within a bucket they stay in file order, and the first shadowing one over all buckets wins.
+ * Linear for the files people write; records that share one address are still compared with
+ * each other.
+ */
+export function firstShadowing(lines: readonly HbaLine[]): Array<HbaLine | undefined> {
+  const local: number[] = []; // no address: local records
+  const all: number[] = []; // `all`: covers every address
+  const named: number[] = []; // samenet, samehost, host names: cover only those
+  const oddMask: number[] = []; // networks with a mask that is not a prefix
+  const anyIp: number[] = []; // every network (for a record whose own mask is not a prefix)
+  // `family/prefix` -> that family and prefix, and its records by masked address
+  const byPrefix = new Map<string, { family: number; prefix: number; at: Map<string, number[]> }>();
+  const out: Array<HbaLine | undefined> = [];
+  for (let i = 0; i < lines.length; i++) {
+    const b = lines[i] as HbaLine;
+    let best = i;
+    const scan = (bucket: readonly number[] | undefined): void => {
+      if (!bucket) return;
+      for (const j of bucket) {
+        if (j >= best) return;
+        if (shadows(lines[j] as HbaLine, b)) {
+          best = j;
+          return;
+        }
+      }
+    };
+    const addr = b.address;
+    if (addr === null) scan(local);
+    else {
+      scan(all);
+      if (addr.kind === "samenet" || addr.kind === "samehost" || addr.kind === "hostname") scan(named);
+      else if (addr.kind === "ip") {
+        const n = addr.network;
+        if (n.prefix === null) scan(anyIp);
+        else {
+          scan(oddMask);
+          for (const { family, prefix, at } of byPrefix.values())
+            if (family === n.family && prefix <= n.prefix) scan(at.get(maskedKey(n.bytes, prefix)));
+        }
+      }
+    }
+    out.push(best < i ? lines[best] : undefined);
+    // file this record for the ones after it
+    if (addr === null) local.push(i);
+    else if (addr.kind === "all") all.push(i);
+    else if (addr.kind === "ip") {
+      anyIp.push(i);
+      const n = addr.network;
+      if (n.prefix === null) oddMask.push(i);
+      else {
+        const key = `${n.family}/${n.prefix}`;
+        let bucket = byPrefix.get(key);
+        if (!bucket) {
+          bucket = { family: n.family, prefix: n.prefix, at: new Map() };
+          byPrefix.set(key, bucket);
+        }
+        const k = maskedKey(n.bytes, n.prefix);
+        const list = bucket.at.get(k);
+        if (list) list.push(i);
+        else bucket.at.set(k, [i]);
+      }
+    } else named.push(i);
+  }
+  return out;
+}
+
+/** The address bytes under a prefix of `prefix` bits, as a map key. */
+function maskedKey(bytes: readonly number[], prefix: number): string {
+  let key = "";
+  for (let i = 0; i < bytes.length; i++) {
+    const bits = Math.max(0, Math.min(8, prefix - i * 8));
+    key += `${(bytes[i] as number) & ((0xff << (8 - bits)) & 0xff)}.`;
+  }
+  return key;
+}
