@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 
 /**
@@ -65,7 +66,11 @@ export function nodeConfFs(maxBytes = MAX_CONFIG_BYTES): ConfFs {
           if (n === 0) break;
           off += n;
         }
-        return new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(buf.subarray(0, off));
+        const bytes = buf.subarray(0, off);
+        // valid UTF-8 (nearly every file) decodes the same either way, and toString is cheaper
+        return isUtf8(bytes)
+          ? bytes.toString("utf8")
+          : new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(bytes);
       } catch (e) {
         return { error: fsError(e) };
       } finally {

@@ -170,8 +170,9 @@ interface RawRecord {
   tooLong: boolean;
 }
 
-function columnsOf(s: string): number[] {
-  // 1-based column of each UTF-16 unit (a surrogate pair shares one)
+/** 1-based column of each UTF-16 unit (a surrogate pair shares one); null when that is i + 1 throughout. */
+function columnsOf(s: string): number[] | null {
+  if (!/[\udc00-\udfff]/.test(s)) return null;
   const cols: number[] = [];
   let col = 0;
   for (let i = 0; i < s.length; i++) {
@@ -183,6 +184,12 @@ function columnsOf(s: string): number[] {
   return cols;
 }
 
+/** The column of UTF-16 offset `off` in a line (one past its end for any offset beyond it). */
+function columnAt(cols: number[] | null, text: string, off: number): number {
+  if (cols === null) return Math.min(off, text.length) + 1;
+  return cols[off] ?? text.length + 1;
+}
+
 function splitRecords(text: string, major: number): RawRecord[] {
   const physical = text.split("\n");
   if (physical.length > 0 && physical.at(-1) === "") physical.pop();
@@ -190,7 +197,7 @@ function splitRecords(text: string, major: number): RawRecord[] {
   let n = 0;
   while (n < physical.length) {
     const first = n + 1;
-    const pieces: Array<{ text: string; line: number; cols: number[] }> = [];
+    const pieces: Array<{ text: string; line: number; cols: number[] | null }> = [];
     let buf = "";
     let lastBackslash = 0;
     let tooLong = false;
@@ -216,11 +223,12 @@ function splitRecords(text: string, major: number): RawRecord[] {
       for (const [k, p] of pieces.entries()) {
         // the end of a continued piece is the start of the next one
         if (off < p.text.length || (off === p.text.length && k === pieces.length - 1))
-          return { line: p.line, column: p.cols[off] ?? p.text.length + 1 };
+          return { line: p.line, column: columnAt(p.cols, p.text, off) };
         off -= p.text.length;
       }
-      const last = pieces.at(-1) as { text: string; line: number; cols: number[] };
-      return { line: last.line, column: (last.cols.at(-1) ?? 0) + 1 };
+      const last = pieces.at(-1) as { text: string; line: number; cols: number[] | null };
+      const end = last.cols === null ? last.text.length + 1 : (last.cols.at(-1) ?? 0);
+      return { line: last.line, column: end + 1 };
     };
     out.push({ text: textOut, at, line: first, continuations: pieces.length - 1, tooLong });
   }
@@ -235,12 +243,25 @@ interface RawToken {
 }
 
 const isBlank = (c: string | undefined): boolean => c === " " || c === "\t" || c === "\r";
+const PLAIN = /[^ \t\r,"#]+/y;
 
 /** next_token: one token from s at *pos, or null at the end of the record. */
 function nextToken(s: string, state: { pos: number }): RawToken | null {
   let i = state.pos;
   while (i < s.length && (isBlank(s[i]) || s[i] === ",")) i++;
   const start = i;
+  // Fast path: a plain word (no quote) ending at a blank, a comma, a # or the end, which the
+  // loop below would read the same way, character by character.
+  PLAIN.lastIndex = i;
+  const plain = PLAIN.exec(s);
+  if (plain !== null) {
+    const end = i + plain[0].length;
+    const next = s[end];
+    if (next === undefined || isBlank(next) || next === "," || next === "#") {
+      state.pos = next === "#" ? s.length : end;
+      return { value: plain[0], quoted: false, start, terminatingComma: next === "," };
+    }
+  }
   let buf = "";
   let inQuote = false;
   let wasQuote = false;
