@@ -157,8 +157,10 @@ export function prefixOfMask(mask: number[]): number | null {
 }
 
 export function makeNetwork(addr: IpAddress, mask: number[]): IpNetwork {
-  const hostBitsSet = addr.bytes.some((b, i) => (b & ~(mask[i] ?? 0) & 0xff) !== 0);
-  return { ...addr, mask, prefix: prefixOfMask(mask), hostBitsSet };
+  let hostBitsSet = false;
+  for (let i = 0; i < addr.bytes.length; i++)
+    if (((addr.bytes[i] as number) & ~(mask[i] ?? 0) & 0xff) !== 0) hostBitsSet = true;
+  return { family: addr.family, bytes: addr.bytes, mask, prefix: prefixOfMask(mask), hostBitsSet };
 }
 
 /**

@@ -105,28 +105,20 @@ export function firstShadowing(lines: readonly HbaLine[]): Array<HbaLine | undef
   for (let i = 0; i < lines.length; i++) {
     const b = lines[i] as HbaLine;
     let best = i;
-    const scan = (bucket: readonly number[] | undefined): void => {
-      if (!bucket) return;
-      for (const j of bucket) {
-        if (j >= best) return;
-        if (shadows(lines[j] as HbaLine, b)) {
-          best = j;
-          return;
-        }
-      }
-    };
     const addr = b.address;
-    if (addr === null) scan(local);
+    if (addr === null) best = firstIn(local, lines, b, best);
     else {
-      scan(all);
-      if (addr.kind === "samenet" || addr.kind === "samehost" || addr.kind === "hostname") scan(named);
+      best = firstIn(all, lines, b, best);
+      if (addr.kind === "samenet" || addr.kind === "samehost" || addr.kind === "hostname")
+        best = firstIn(named, lines, b, best);
       else if (addr.kind === "ip") {
         const n = addr.network;
-        if (n.prefix === null) scan(anyIp);
+        if (n.prefix === null) best = firstIn(anyIp, lines, b, best);
         else {
-          scan(oddMask);
+          best = firstIn(oddMask, lines, b, best);
           for (const { family, prefix, at } of byPrefix.values())
-            if (family === n.family && prefix <= n.prefix) scan(at.get(maskedKey(n.bytes, prefix)));
+            if (family === n.family && prefix <= n.prefix)
+              best = firstIn(at.get(maskedKey(n.bytes, prefix)), lines, b, best);
         }
       }
     }
@@ -153,6 +145,22 @@ export function firstShadowing(lines: readonly HbaLine[]): Array<HbaLine | undef
     } else named.push(i);
   }
   return out;
+}
+
+/** The first record of a bucket (in file order) before `best` that shadows b, else best. */
+function firstIn(
+  bucket: readonly number[] | undefined,
+  lines: readonly HbaLine[],
+  b: HbaLine,
+  best: number,
+): number {
+  if (bucket === undefined) return best;
+  for (let k = 0; k < bucket.length; k++) {
+    const j = bucket[k] as number;
+    if (j >= best) return best;
+    if (shadows(lines[j] as HbaLine, b)) return j;
+  }
+  return best;
 }
 
 /** The address bytes under a prefix of `prefix` bits, as a map key. */

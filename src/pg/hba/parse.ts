@@ -220,7 +220,9 @@ function splitRecords(text: string, major: number): RawRecord[] {
     const textOut = nul >= 0 ? buf.slice(0, nul) : buf;
     const at = (i: number): Located => {
       let off = i;
-      for (const [k, p] of pieces.entries()) {
+      // (an indexed loop: this runs for every token, mostly before the JIT has looked at it)
+      for (let k = 0; k < pieces.length; k++) {
+        const p = pieces[k] as { text: string; line: number; cols: number[] | null };
         // the end of a continued piece is the start of the next one
         if (off < p.text.length || (off === p.text.length && k === pieces.length - 1))
           return { line: p.line, column: columnAt(p.cols, p.text, off) };
@@ -244,11 +246,14 @@ interface RawToken {
 
 const isBlank = (c: string | undefined): boolean => c === " " || c === "\t" || c === "\r";
 const PLAIN = /[^ \t\r,"#]+/y;
+/** blanks and commas before a token (always matches, maybe empty) */
+const SKIP = /[ \t\r,]*/y;
 
 /** next_token: one token from s at *pos, or null at the end of the record. */
 function nextToken(s: string, state: { pos: number }): RawToken | null {
-  let i = state.pos;
-  while (i < s.length && (isBlank(s[i]) || s[i] === ",")) i++;
+  SKIP.lastIndex = state.pos;
+  SKIP.test(s);
+  let i = SKIP.lastIndex;
   const start = i;
   // Fast path: a plain word (no quote) ending at a blank, a comma, a # or the end, which the
   // loop below would read the same way, character by character.
