@@ -1,12 +1,13 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import Handlebars from "handlebars";
+import Handlebars from "handlebars/runtime";
 import { shellQuote, sqlIdent, sqlLiteral } from "../pg/quote.js";
-import { packageRoot } from "../util/package-root.js";
+import { PARTIALS, TEMPLATES } from "./templates.generated.js";
 
 /**
  * Templates are the only place output text is laid out. They are not HTML: no escaping. Values that
  * reach a shell line go through `q` (shell quoting), SQL through sqlIdent/sqlLiteral.
+ *
+ * templates/*.hbs are precompiled (scripts/gen-templates.mjs → templates.generated.js, kept current
+ * by test/templates.test.ts): render loads only the Handlebars runtime and compiles nothing.
  */
 let hb: typeof Handlebars | undefined;
 const cache = new Map<string, Handlebars.TemplateDelegate>();
@@ -17,18 +18,16 @@ function engine(): typeof Handlebars {
   hb.registerHelper("q", (v: unknown) => shellQuote(String(v)));
   hb.registerHelper("sqlIdent", (v: unknown) => sqlIdent(String(v)));
   hb.registerHelper("sqlLiteral", (v: unknown) => sqlLiteral(String(v)));
-  const partials = join(packageRoot(), "templates", "partials");
-  for (const f of readdirSync(partials)) {
-    if (f.endsWith(".hbs")) hb.registerPartial(f.slice(0, -4), readFileSync(join(partials, f), "utf8"));
-  }
+  for (const [name, spec] of Object.entries(PARTIALS)) hb.registerPartial(name, hb.template(spec));
   return hb;
 }
 
 export function renderTemplate(name: string, data: object): string {
   let t = cache.get(name);
   if (!t) {
-    const src = readFileSync(join(packageRoot(), "templates", `${name}.hbs`), "utf8");
-    t = engine().compile(src, { noEscape: true });
+    const spec = Object.hasOwn(TEMPLATES, name) ? TEMPLATES[name] : undefined;
+    if (spec === undefined) throw new Error(`no template ${name}`);
+    t = engine().template(spec);
     cache.set(name, t);
   }
   return t(data, {
@@ -38,9 +37,7 @@ export function renderTemplate(name: string, data: object): string {
 
 /** A partial on its own (the runbook's awk programs, which tests run against the TypeScript twins). */
 export function renderPartial(name: string): string {
-  const p = engine().partials[name];
+  const p = engine().partials[name] as Handlebars.TemplateDelegate | undefined;
   if (p === undefined) throw new Error(`no partial ${name}`);
-  return typeof p === "string"
-    ? engine().compile(p, { noEscape: true })({})
-    : (p as Handlebars.TemplateDelegate)({});
+  return p({});
 }
