@@ -49,8 +49,8 @@ beforeAll(() => {
   const shim = join(binDir, "pgrepl-gen");
   writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
   chmodSync(shim, 0o755);
-  if (!statSync(join(ROOT, "dist", "cli.js"), { throwIfNoEntry: false })) {
-    throw new Error("dist/cli.js is missing: run `npm run build` first");
+  if (!statSync(join(ROOT, "dist", "cli.cjs"), { throwIfNoEntry: false })) {
+    throw new Error("dist/cli.cjs is missing: run `npm run build` first");
   }
 });
 

@@ -37,7 +37,7 @@ let tmp = "";
 beforeAll(() => {
   if (spawnSync("strace", ["--version"]).error)
     throw new Error("strace is missing: apt-get install -y strace");
-  runBin(["--version"]); // fails loudly when dist/cli.js is not built
+  runBin(["--version"]); // fails loudly when dist/cli.cjs is not built
   tmp = mkdtempSync(join(tmpdir(), "pgrepl-render-safety-"));
 });
 afterAll(() => {

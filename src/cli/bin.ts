@@ -1,12 +1,73 @@
+/**
+ * The entry bundle (dist/cli.cjs, loaded by bin/pgrepl-gen.cjs): `run` is the only place that
+ * touches `process`; `main` and `bufferIO` are exported for the build's warm-up run, which
+ * compiles what the commands use into the V8 code caches shipped beside the bundles.
+ */
+import { fstatSync, statSync, writeSync } from "node:fs";
+import { createRequire } from "node:module";
+import { bufferIO } from "./io.js";
 import { main } from "./main.js";
+import type { LoadModule } from "./modules.js";
 
-// The only place that touches `process`: wire real streams into the pure CLI.
-const code = await main(process.argv.slice(2), {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  cwd: process.cwd(),
-  env: process.env,
-  isTTY: process.stdout.isTTY === true,
-  now: new Date(),
-});
-process.exitCode = code;
+export { bufferIO, main };
+
+const closed = new Set<number>();
+
+/**
+ * Writes all of text to a file descriptor with blocking writes. Cheaper at start-up than
+ * process.stdout (which loads and sets up the stream machinery, several ms of a lint run), and
+ * nothing is left to flush at exit. A descriptor set non-blocking by whoever started us (EAGAIN)
+ * is waited on; a reader that went away (EPIPE, `pgrepl-gen lint … | head`) ends the output.
+ */
+function writeAll(fd: number, text: string): void {
+  if (closed.has(fd)) return;
+  let buf = Buffer.from(text, "utf8");
+  while (buf.length > 0) {
+    try {
+      buf = buf.subarray(writeSync(fd, buf));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+      else {
+        // EPIPE or a closed descriptor: nobody reads what is left
+        closed.add(fd);
+        return;
+      }
+    }
+  }
+}
+
+/**
+ * Whether stdout is a terminal (colours, excerpts). node:tty costs ~5 ms to load, so it is asked
+ * only about a character device that is not /dev/null: output to a pipe or a file (hooks, CI,
+ * scripts) never loads it.
+ */
+function stdoutIsTTY(): boolean {
+  try {
+    const st = fstatSync(1);
+    if (!st.isCharacterDevice() || st.rdev === statSync("/dev/null").rdev) return false;
+  } catch {
+    return false;
+  }
+  const tty = createRequire(import.meta.url)("node:tty") as typeof import("node:tty");
+  return tty.isatty(1);
+}
+
+/** Runs the command line of this process, with the launcher's module loader; sets its exit code. */
+export function run(load: LoadModule): void {
+  void main(
+    process.argv.slice(2),
+    {
+      stdout: (t) => writeAll(1, t),
+      stderr: (t) => writeAll(2, t),
+      cwd: process.cwd(),
+      env: process.env,
+      // (not process.stdout.isTTY, which would set the stream up)
+      isTTY: stdoutIsTTY(),
+      now: new Date(),
+    },
+    load,
+  ).then((code) => {
+    process.exitCode = code;
+  });
+}

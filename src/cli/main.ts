@@ -2,6 +2,8 @@ import { didYouMean } from "../util/suggest.js";
 import { type Args, COMMANDS, fastParse, isCommand } from "./args.js";
 import { HELP } from "./help.generated.js";
 import type { CliIO } from "./io.js";
+import type { LoadModule } from "./modules.js";
+import { importModule } from "./modules-import.js";
 import { VERSION } from "./version.js";
 
 export const EXIT_OK = 0;
@@ -11,10 +13,10 @@ export const EXIT_USAGE = 2;
 /**
  * The whole CLI: parse argv, run one command, return its exit code. Never throws.
  * Plain command lines are parsed by args.ts; anything else, and every usage error, by yargs
- * (yargs.ts, loaded only then). Each command loads only what it needs: lint needs no template
- * engine and no schema validator.
+ * (yargs.ts, loaded only then). Each command loads only what it needs (lint needs no template
+ * engine and no schema validator), through `load` (see modules.ts).
  */
-export async function main(argv: string[], io: CliIO): Promise<number> {
+export async function main(argv: string[], io: CliIO, load: LoadModule = importModule): Promise<number> {
   const first = argv[0];
   if (first !== undefined && !first.startsWith("-") && !isCommand(first)) {
     io.stderr(
@@ -34,7 +36,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   if (fast) args = fast.args;
   else {
-    const r = (await import("./yargs.js")).parseWithYargs(argv);
+    const r = (await load("yargs")).parseWithYargs(argv);
     if ("failure" in r) {
       io.stderr(`pgrepl-gen: ${firstLine(r.failure)}\n`);
       return EXIT_USAGE;
@@ -46,7 +48,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     args = r.args;
   }
   try {
-    return await run(args, io);
+    return await run(args, io, load);
   } catch (e) {
     const err = e as Error;
     io.stderr(`pgrepl-gen: internal error: ${firstLine(err.message)} (please report it)\n`);
@@ -55,12 +57,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-async function run(args: Args, io: CliIO): Promise<number> {
+async function run(args: Args, io: CliIO, load: LoadModule): Promise<number> {
   switch (args.command) {
     case "validate":
-      return (await import("./commands/validate.js")).runValidate(args.positionals, io);
+      return (await load("validate")).runValidate(args.positionals, io);
     case "render":
-      return (await import("./commands/render.js")).runRender(
+      return (await load("render")).runRender(
         {
           spec: args.positionals[0] as string,
           out: args.out,
@@ -71,7 +73,7 @@ async function run(args: Args, io: CliIO): Promise<number> {
         io,
       );
     case "lint":
-      return (await import("./commands/lint.js")).runLint(
+      return (await load("lint")).runLint(
         {
           paths: args.positionals,
           format: args.format,
@@ -83,7 +85,7 @@ async function run(args: Args, io: CliIO): Promise<number> {
         io,
       );
     case "explain":
-      return (await import("./commands/explain.js")).runExplain(args.positionals[0] as string, io);
+      return (await load("explain")).runExplain(args.positionals[0] as string, io);
   }
 }
 

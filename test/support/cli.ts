@@ -3,15 +3,15 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
-export const BIN = join(ROOT, "bin", "pgrepl-gen.js");
+export const BIN = join(ROOT, "bin", "pgrepl-gen.cjs");
 
-/** Runs the built CLI (dist/cli.js, made by `npm run build`) as a user would. */
+/** Runs the built CLI (bin/pgrepl-gen.cjs and the bundles in dist/, made by `npm run build`) as a user would. */
 export function runBin(
   args: string[],
   opts: { cwd?: string; env?: Record<string, string>; asUser?: string; input?: string } = {},
 ) {
-  if (!existsSync(join(ROOT, "dist", "cli.js"))) {
-    throw new Error("dist/cli.js is missing: run `npm run build` (npm test does it first)");
+  if (!existsSync(join(ROOT, "dist", "cli.cjs"))) {
+    throw new Error("dist/cli.cjs is missing: run `npm run build` (npm test does it first)");
   }
   const cmd = opts.asUser ? "runuser" : process.execPath;
   const argv = opts.asUser ? ["-u", opts.asUser, "--", process.execPath, BIN, ...args] : [BIN, ...args];

@@ -1013,7 +1013,7 @@ function hideSecretOptions(message: string, tl: TokLine): string {
     }
   }
   // and where no token holds it (an @file name): up to the quote that ends the shown value
-  return out.replace(/((?:ldapbindpasswd|radiussecrets)=)[^`"…][^`"]*/gi, "$1…");
+  return out.replace(/((?:ldapbindpasswd|radiussecrets)=)[^`"\u2026][^`"]*/gi, "$1…");
 }
 
 /** Replaces `word` where it stands alone (between quotes, after `: ` or `=`, or at an end). */
