@@ -574,6 +574,38 @@ interface LineError {
   message?: string;
 }
 
+/** The methods a build of a major accepts (true) or knows but lacks (false); one table per build and major. */
+const methodTables = new WeakMap<HbaBuild, Map<number, Record<string, boolean>>>();
+function methodsOf(build: HbaBuild, major: number): Record<string, boolean> {
+  let byMajor = methodTables.get(build);
+  if (!byMajor) {
+    byMajor = new Map();
+    methodTables.set(build, byMajor);
+  }
+  let known = byMajor.get(major);
+  if (!known) {
+    known = {
+      trust: true,
+      ident: true,
+      peer: true,
+      password: true,
+      gss: build.gss,
+      sspi: build.sspi,
+      reject: true,
+      md5: true,
+      "scram-sha-256": true,
+      pam: build.pam,
+      bsd: build.bsd,
+      ldap: build.ldap,
+      cert: build.ssl,
+      radius: true,
+    };
+    if (major >= 18) known.oauth = true;
+    byMajor.set(major, known);
+  }
+  return known;
+}
+
 class RecordParser {
   /** a non-fatal message the server attaches to a record it still keeps */
   warning: LineError | null = null;
@@ -669,23 +701,7 @@ class RecordParser {
     if (mField.tokens.length > 1)
       return this.fail("multiple values specified for authentication type", mField, "method");
     const methodTok = mField.tokens[0] as HbaToken;
-    const known: Record<string, boolean> = {
-      trust: true,
-      ident: true,
-      peer: true,
-      password: true,
-      gss: this.build.gss,
-      sspi: this.build.sspi,
-      reject: true,
-      md5: true,
-      "scram-sha-256": true,
-      pam: this.build.pam,
-      bsd: this.build.bsd,
-      ldap: this.build.ldap,
-      cert: this.build.ssl,
-      radius: true,
-    };
-    if (major >= 18) known.oauth = true;
+    const known = methodsOf(this.build, major);
     // (own properties only: `toString` is no method)
     const supported = Object.hasOwn(known, methodTok.value) ? known[methodTok.value] : undefined;
     if (supported === undefined) {
