@@ -85,11 +85,19 @@ function linkOnTheWay(dir: string, path: string): string | undefined {
   return undefined;
 }
 
-function currentHash(path: string): string | undefined {
+/**
+ * The hash of what is at path now (a marker for anything but a regular file), or undefined when
+ * nothing is. `same`, when given, is content that, byte for byte equal to the file, has the hash
+ * `sameHash`: the file is then not hashed again (a render of unchanged output mostly meets its own
+ * files).
+ */
+function currentHash(path: string, same?: Buffer, sameHash?: string): string | undefined {
   try {
     const st = lstatSync(path);
     if (!st.isFile()) return `not-a-file:${st.mode}`;
-    return sha256(readFileSync(path));
+    const bytes = readFileSync(path);
+    if (same !== undefined && sameHash !== undefined && bytes.equals(same)) return sameHash;
+    return sha256(bytes);
   } catch {
     return undefined;
   }
@@ -128,6 +136,7 @@ export function writeRendered(
   const owned = old?.files ?? {};
   const plan: RenderedFile[] = [];
 
+  const hashes = new Map<string, string>();
   for (const f of files) {
     const target = join(dir, f.path);
     // never write through a symbolic link out of the directory, not even with --force
@@ -135,8 +144,10 @@ export function writeRendered(
       report.refused.push({ path: f.path, reason: "a directory on its path is a symbolic link" });
       continue;
     }
-    const now = currentHash(target);
-    const want = sha256(f.content);
+    const bytes = Buffer.from(f.content, "utf8");
+    const want = sha256(bytes);
+    hashes.set(f.path, want);
+    const now = currentHash(target, bytes, want);
     if (now === undefined) {
       plan.push(f);
       continue;
@@ -186,7 +197,8 @@ export function writeRendered(
     removeEmptyParents(dir, dirname(join(dir, p)));
   }
   const manifest: Manifest = { generator: "pgrepl-gen", spec, files: {} };
-  for (const f of files) manifest.files[f.path] = { sha256: sha256(f.content), mode: octal(f.mode) };
+  for (const f of files)
+    manifest.files[f.path] = { sha256: hashes.get(f.path) ?? sha256(f.content), mode: octal(f.mode) };
   for (const p of report.kept) {
     const entry = owned[p];
     if (entry) manifest.files[p] = entry;
