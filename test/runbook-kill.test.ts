@@ -11,6 +11,10 @@
  * Each kill point starts from the state a first run meets: for `prepare`, the primary's data
  * directory as initdb left it (restored from a copy) and no standby; for `standby`, a prepared
  * primary and no standby (its directory, passfile and slot removed by the test).
+ *
+ * The `sync` step (of the same nodes with the standby synchronous) is killed the same way, each
+ * time from a primary and standby streaming asynchronously; the plan run again must make the
+ * standby synchronous, and a further run change nothing. `verify` changes nothing to kill.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -40,6 +44,8 @@ let sock = "";
 const ports: Record<string, number> = {};
 const data: Record<string, string> = {};
 let pristine = "";
+/** the same two nodes with the standby synchronous: a plan with a `sync` step */
+let outSync = "";
 let passfile = "";
 const timings: string[] = [];
 const started = Date.now();
@@ -80,6 +86,20 @@ ${node("p", "primary")}${node("s", "standby")}`,
   );
   const io = bufferIO({ cwd: root });
   expect(await main(["render", spec, "--out", out], io)).toBe(0);
+  const specSync = join(root, "spec-sync.yaml");
+  writeFileSync(
+    specSync,
+    `version: 1
+cluster: { postgres: 15, layout: pg_ctl }
+replication:
+  user: repl_kill
+  password: { env: PGREPL_KILL_PASSWORD }
+  synchronous: { method: first, num_sync: 1 }
+nodes:
+${node("p", "primary")}${node("s", "standby").replace(" }\n", ", sync: true }\n")}`,
+  );
+  outSync = join(root, "out-sync");
+  expect(await main(["render", specSync, "--out", outSync], bufferIO({ cwd: root }))).toBe(0);
 
   // What a DBA has before the runbooks: an initdb'd primary with some data.
   const p = data.p as string;
@@ -116,11 +136,15 @@ afterAll(() => {
 });
 
 /** Runs a step with its output piped; kills its process group right after its k-th progress line. */
-async function runKilledAfter(step: PlanStep, k: number): Promise<{ killed: boolean; lines: string[] }> {
+async function runKilledAfter(
+  step: PlanStep,
+  k: number,
+  dir = out,
+): Promise<{ killed: boolean; lines: string[] }> {
   const child: ChildProcess = spawn(
     "runuser",
-    ["-u", "postgres", "--", join(out, step.run), ...step.args, "--yes"],
-    { cwd: out, env: { ...process.env, ...ENV }, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+    ["-u", "postgres", "--", join(dir, step.run), ...step.args, "--yes"],
+    { cwd: dir, env: { ...process.env, ...ENV }, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   const lines: string[] = [];
   let killed = false;
@@ -183,9 +207,9 @@ function directories(): Map<number, string> {
   return m;
 }
 
-function runPlanExpectingSuccess(what: string): void {
-  for (const step of readPlan(out)) {
-    const r = runStep(out, step, ENV, "postgres");
+function runPlanExpectingSuccess(what: string, dir = out): void {
+  for (const step of readPlan(dir)) {
+    const r = runStep(dir, step, ENV, "postgres");
     expect(r.status, `${what}: ${step.run} ${step.args.join(" ")} failed:\n${r.output}`).toBe(0);
   }
 }
@@ -293,5 +317,42 @@ describe("runbooks killed after each progress line converge when the plan runs a
     }
     expect(k, "standby printed progress lines").toBeGreaterThan(5);
     timings.push(`total: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  }, 1_800_000);
+
+  it("sync on the primary", async () => {
+    // A primary and a streaming standby, as the plan without the sync step leaves them; then the
+    // plan of the same nodes with the standby synchronous, its sync step killed after each line.
+    freshPrimary();
+    stop("s");
+    for (const d of readdirSync(root)) if (d === "s") rmSync(join(root, d), { recursive: true, force: true });
+    rmSync(passfile, { force: true });
+    q("p", "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots");
+    runPlanExpectingSuccess("the plan without the sync step");
+    const step = readPlan(outSync).find((x) => x.node === "p" && x.args[1] === "sync") as PlanStep;
+    expect(step, "the synchronous plan has a sync step on the primary").toBeDefined();
+    const asyncPrepare = readPlan(out).find((x) => x.node === "p" && x.args[1] === "prepare") as PlanStep;
+    const syncState = () =>
+      q("p", "SELECT string_agg(application_name || ':' || sync_state, ',') FROM pg_stat_replication");
+    let k = 1;
+    for (; k < 20; k++) {
+      const t = Date.now();
+      // back to asynchronous: the first plan's prepare installs its drop-in again and reloads
+      const back = runStep(out, asyncPrepare, ENV, "postgres");
+      expect(back.status, back.output).toBe(0);
+      await waitFor("the standby to stream asynchronously", () => syncState() === "s:async");
+      const r = await runKilledAfter(step, k, outSync);
+      const what = r.killed ? `sync killed after line ${k} (${r.lines.at(-1) ?? ""})` : "sync run to its end";
+      runPlanExpectingSuccess(what, outSync);
+      await waitFor(`${what}: the standby to be synchronous`, () => syncState() === "s:sync");
+      expect(q("p", "SHOW synchronous_standby_names"), what).toMatch(/^(FIRST 1 )?\(?"?s"?\)?$/i);
+      const settled = snapshot();
+      runPlanExpectingSuccess(`${what}, run again`, outSync);
+      expect(snapshot(), `${what}: a further run of the plan changed something`).toBe(settled);
+      timings.push(
+        `sync ${r.killed ? `k=${k}` : "end"}: ${((Date.now() - t) / 1000).toFixed(1)} s  ${r.lines.at(-1) ?? ""}`,
+      );
+      if (!r.killed) break;
+    }
+    expect(k, "sync printed progress lines").toBeGreaterThan(2);
   }, 1_800_000);
 });
