@@ -246,6 +246,17 @@ How the CLI starts fast (each step measured before it was kept; details in the i
 - **Output by \`fs.writeSync\`**, not \`process.stdout\` (which sets up the stream machinery),
   and \`isatty\` only when stdout is a character device.
 - **Linear passes**: \`hba-shadowed-line\` indexes earlier records by the networks they cover.
+
+Where the targets are missed, and why (profiled 2026-11-26):
+
+- **A fleet in one run** keeps every cluster's parsed configuration until all rules have run,
+  because some rules compare clusters (names, slots, upstreams). A parsed pg_hba.conf line costs
+  about 1.5 KB of heap (tokens with positions, the network, the record): 200 clusters of 200 lines
+  hold ~60 MB, and a third of the run is garbage collection. Meeting < 150 MB needs lint to run the
+  per-cluster rules cluster by cluster and keep only what the cross-cluster rules read.
+- **\`render\` of 1 + ${STANDBYS} standbys** writes ~17 MB: with \`failover_access\` (the default)
+  every node admits every other, and with the \`pg_ctl\` layout each standby's patch starts from its
+  upstream's pg_hba.conf, so the output, and the time, grow with the square of the node count.
 `;
   writeFileSync(join(ROOT, "docs/performance.md"), doc);
   console.log("\nwrote docs/performance.md");
