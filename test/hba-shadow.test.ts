@@ -14,7 +14,19 @@ function naive(lines: readonly HbaLine[]): Array<HbaLine | undefined> {
 
 const TYPES = ["local", "host", "host", "hostssl", "hostnossl", "hostgssenc", "hostnogssenc"];
 // `all` weighs more: a file where nothing shadows anything tests little
-const DBS = ["all", "all", "all", "replication", "replication", "app", "app,other", '"all"', "sameuser", "@dbs", "/^a"];
+const DBS = [
+  "all",
+  "all",
+  "all",
+  "replication",
+  "replication",
+  "app",
+  "app,other",
+  '"all"',
+  "sameuser",
+  "@dbs",
+  "/^a",
+];
 const USERS = ["all", "all", "all", "repl", "repl,app", "+group", '"all"', "/^r"];
 const ADDRESSES = [
   "all",
