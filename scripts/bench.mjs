@@ -9,7 +9,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const BIN = join(ROOT, "bin", "pgrepl-gen.cjs");
+const BIN = join(ROOT, "bin", "pgrepl-gen.js");
 const FLEET = Number(process.env.BENCH_FLEET ?? 1000);
 const STANDBYS = Number(process.env.BENCH_STANDBYS ?? 200);
 const HBA_LINES = Number(process.env.BENCH_HBA_LINES ?? 5000);
@@ -235,7 +235,7 @@ How the CLI starts fast (each step measured before it was kept; details in the i
   \`dist/cli.cjs\` (arguments, help, dispatch) and \`dist/{validate,render,lint,explain,yargs}.cjs\`,
   plus \`yaml.cjs\` and \`spec.cjs\`, which lint loads only for a config file or a spec. A warm-up
   run over the fixtures compiles what each command uses, and each bundle's \`.cache\` holds it;
-  \`bin/pgrepl-gen.cjs\` loads a bundle with \`vm.Script\` and its cache (ES modules cannot use
+  \`bin/pgrepl-gen.js\` loads a bundle with \`vm.Script\` and its cache (ES modules cannot use
   one on Node 20). A cache another Node rejects only costs the compile. Bundles are ASCII (one
   other character makes V8 read the file as two-byte text) and minified (whitespace and syntax, not
   names).

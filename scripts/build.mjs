@@ -1,4 +1,4 @@
-// Builds the CLI's bundles and their V8 code caches (loaded by bin/pgrepl-gen.cjs):
+// Builds the CLI's bundles and their V8 code caches (loaded by bin/pgrepl-gen.js):
 //   dist/cli.cjs       src/cli/bin.ts: argument parsing, help text, dispatch
 //   dist/NAME.cjs      one per module main() loads on demand (src/cli/modules.ts): validate,
 //                      render, lint, explain, and yargs (for unusual command lines)
@@ -56,7 +56,7 @@ const noImportLoader = {
     b.onResolve({ filter: /\/modules-import\.js$/ }, () => ({ path: "modules-import", namespace: "pgrepl" }));
     b.onLoad({ filter: /.*/, namespace: "pgrepl" }, () => ({
       contents:
-        'export const importModule = () => { throw new Error("the built CLI loads its modules through bin/pgrepl-gen.cjs"); };',
+        'export const importModule = () => { throw new Error("the built CLI loads its modules through bin/pgrepl-gen.js"); };',
       loader: "js",
     }));
   },
@@ -109,7 +109,7 @@ for (const [name, entry] of Object.entries(BUNDLES)) {
 // ---- the code caches ------------------------------------------------------------------------
 // Loaded exactly as the installed command loads them; every bundle a warm-up run needs is
 // compiled then, and what each compiled goes into its cache.
-const { load } = createRequire(import.meta.url)(join(ROOT, "bin", "pgrepl-gen.cjs"));
+const { load } = createRequire(import.meta.url)(join(ROOT, "bin", "pgrepl-gen.js"));
 const { main, bufferIO } = load("cli").exports;
 const loadModule = async (name) => load(name).exports;
 

@@ -1,5 +1,5 @@
 /**
- * The built CLI as the launcher loads it (bin/pgrepl-gen.cjs): every bundle is ASCII (a single
+ * The built CLI as the launcher loads it (bin/pgrepl-gen.js): every bundle is ASCII (a single
  * other character makes V8 read and compile the whole file as two-byte text), its code cache is
  * accepted by this Node, and the parts loaded on demand stay out of the bundles that do not need
  * them (lint loads no template engine, schema validator or YAML parser until a file needs one).

@@ -1,5 +1,5 @@
 /**
- * The entry bundle (dist/cli.cjs, loaded by bin/pgrepl-gen.cjs): `run` is the only place that
+ * The entry bundle (dist/cli.cjs, loaded by bin/pgrepl-gen.js): `run` is the only place that
  * touches `process`; `main` and `bufferIO` are exported for the build's warm-up run, which
  * compiles what the commands use into the V8 code caches shipped beside the bundles.
  */

@@ -2,7 +2,7 @@
  * How main() reaches the code of each command, loaded only when that command runs. From source
  * (tests, `npm run` scripts) this is a dynamic import. The built CLI passes its own loader instead:
  * each of these is a bundle of its own there (dist/lint.cjs, …), compiled from its V8 code cache
- * (see scripts/build.mjs and bin/pgrepl-gen.cjs), and the build leaves these imports out of the
+ * (see scripts/build.mjs and bin/pgrepl-gen.js), and the build leaves these imports out of the
  * entry bundle.
  */
 export interface Modules {

@@ -3,9 +3,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
-export const BIN = join(ROOT, "bin", "pgrepl-gen.cjs");
+export const BIN = join(ROOT, "bin", "pgrepl-gen.js");
 
-/** Runs the built CLI (bin/pgrepl-gen.cjs and the bundles in dist/, made by `npm run build`) as a user would. */
+/** Runs the built CLI (bin/pgrepl-gen.js and the bundles in dist/, made by `npm run build`) as a user would. */
 export function runBin(
   args: string[],
   opts: { cwd?: string; env?: Record<string, string>; asUser?: string; input?: string } = {},

@@ -7,6 +7,7 @@
  * (dist/NAME.cjs.cache: the functions that command uses, already compiled). That saves most of
  * the start-up a CLI spends parsing and compiling itself. A cache this Node cannot use (another
  * version, other V8 flags) is ignored and the bundle compiles as usual. Writes nothing.
+ * CommonJS (bin/package.json): an ES module entry would cost the ES module loader's start-up.
  */
 const { readFileSync } = require("node:fs");
 const { dirname, join } = require("node:path");
