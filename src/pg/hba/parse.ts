@@ -905,7 +905,14 @@ function checkOption(
 
 /** The checks parse_hba_line makes after all options. */
 function checkMethodOptions(c: OptionContext): string | undefined {
-  const has = (n: string) => c.set.has(n);
+  // ldapurl sets the base DN, search attribute and filter it holds, as if given on their own
+  const url = ldapUrlParts(c.set.get("ldapurl"));
+  const fromUrl: Record<string, boolean> = {
+    ldapbasedn: url.dn,
+    ldapsearchattribute: url.attrs,
+    ldapsearchfilter: url.filter,
+  };
+  const has = (n: string) => c.set.has(n) || fromUrl[n] === true;
   if (c.method === "ldap") {
     if (has("ldapprefix") || has("ldapsuffix")) {
       if (
@@ -915,7 +922,7 @@ function checkMethodOptions(c: OptionContext): string | undefined {
           ? "cannot mix options for simple bind and search+bind modes"
           : "cannot use ldapbasedn, ldapbinddn, ldapbindpasswd, ldapsearchattribute, ldapsearchfilter, or ldapurl together with ldapprefix";
       }
-    } else if (!has("ldapbasedn") && !hasLdapUrlBase(c.set.get("ldapurl"))) {
+    } else if (!has("ldapbasedn")) {
       return 'authentication method "ldap" requires argument "ldapbasedn", "ldapprefix", or "ldapsuffix" to be set';
     }
     if (has("ldapsearchattribute") && has("ldapsearchfilter")) {
@@ -956,10 +963,17 @@ function checkMethodOptions(c: OptionContext): string | undefined {
   return undefined;
 }
 
-function hasLdapUrlBase(url: string | undefined): boolean {
-  if (url === undefined) return false;
-  const m = /^[a-z]+:\/\/[^/]*\/([^?]*)/i.exec(url);
-  return m !== null && (m[1] ?? "") !== "";
+/**
+ * Which of the base DN, attributes and filter an LDAP URL gives
+ * (`ldap://host:port/dn?attrs?scope?filter?extensions`, RFC 4516). As OpenLDAP's ldap_url_parse
+ * reads it (checked against the servers in fixtures/differential/hba/ldapurl-with-ldapprefix.json):
+ * a `/` after the host gives a base DN even when it is empty; empty attributes or filter give none.
+ */
+function ldapUrlParts(url: string | undefined): { dn: boolean; attrs: boolean; filter: boolean } {
+  const m = url === undefined ? null : /^[a-z]+:\/\/[^/]*\/(.*)$/i.exec(url);
+  if (m === null) return { dn: false, attrs: false, filter: false };
+  const [, attrs, , filter] = (m[1] ?? "").split("?");
+  return { dn: true, attrs: (attrs ?? "") !== "", filter: (filter ?? "") !== "" };
 }
 
 /** C atoi: optional blanks and sign, then digits; 0 when none. */
