@@ -70,17 +70,23 @@ function isOwnPath(p: string): boolean {
   );
 }
 
-/** The first directory between dir and its file path that is not a plain directory (a symbolic link), or undefined. */
-function linkOnTheWay(dir: string, path: string): string | undefined {
+/**
+ * The first directory between dir and its file path that is not a plain directory (a symbolic
+ * link), or undefined. `seen` remembers, within one render, directories already found plain
+ * (a topology's files share a few directories; each was lstat'ed once per file).
+ */
+function linkOnTheWay(dir: string, path: string, seen?: Set<string>): string | undefined {
   const segs = path.split("/").slice(0, -1);
   let at = dir;
   for (const s of segs) {
     at = join(at, s);
+    if (seen?.has(at)) continue;
     try {
       if (!lstatSync(at).isDirectory()) return at;
     } catch {
       return undefined; // does not exist (yet): nothing in the way
     }
+    seen?.add(at);
   }
   return undefined;
 }
@@ -137,10 +143,11 @@ export function writeRendered(
   const plan: RenderedFile[] = [];
 
   const hashes = new Map<string, string>();
+  const plainDirs = new Set<string>();
   for (const f of files) {
     const target = join(dir, f.path);
     // never write through a symbolic link out of the directory, not even with --force
-    if (linkOnTheWay(dir, f.path) !== undefined) {
+    if (linkOnTheWay(dir, f.path, plainDirs) !== undefined) {
       report.refused.push({ path: f.path, reason: "a directory on its path is a symbolic link" });
       continue;
     }
