@@ -25,13 +25,21 @@ export function stockFile(
     text = readFileSync(path, "utf8");
     stockCache.set(path, text);
   }
-  return text
-    .replaceAll("@VERSION@", String(major))
-    .replaceAll("@CLUSTER@", node.cluster)
-    .replaceAll("@PORT@", String(node.port))
-    .replaceAll("@TIMEZONE@", "Etc/UTC")
-    .replaceAll("@LOCALE@", "C.UTF-8");
+  // nodes of a topology mostly share cluster name and port: filled in once per pair
+  const key = `${path}\0${node.cluster}\0${node.port}`;
+  let filled = filledCache.get(key);
+  if (filled === undefined) {
+    filled = text
+      .replaceAll("@VERSION@", String(major))
+      .replaceAll("@CLUSTER@", node.cluster)
+      .replaceAll("@PORT@", String(node.port))
+      .replaceAll("@TIMEZONE@", "Etc/UTC")
+      .replaceAll("@LOCALE@", "C.UTF-8");
+    filledCache.set(key, filled);
+  }
+  return filled;
 }
+const filledCache = new Map<string, string>();
 
 export function stockDescription(major: number, layout: LayoutName): string {
   switch (layout) {
