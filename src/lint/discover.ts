@@ -104,10 +104,9 @@ class Discovery {
   private specPaths: string[] = [];
   /** YAML/JSON files that may be specs: told apart once the walk is over (yaml is loaded then) */
   private candidates = new Map<string, string>();
-  /** of `found`, those that were such candidates */
-  private tentative = 0;
   /** PATHs where nothing but candidates was found: "nothing to lint" unless one is a spec */
   private pending: Array<{ given: string; at: number; files: Set<string> }> = [];
+  /** every candidate met, once per meeting: each one also counted in `found` */
   private touched: string[] = [];
   /** targets found, counting those already found through another PATH */
   private found = 0;
@@ -267,7 +266,6 @@ class Discovery {
       return;
     }
     const before = this.found;
-    const tentativeBefore = this.tentative;
     const touchedBefore = this.touched.length;
     if (isDirectory) {
       const names = this.list(abs);
@@ -281,7 +279,7 @@ class Discovery {
       }
       this.dir(abs, names, 0);
       if (this.found === before) this.pathErrors.push(nothingHere(given));
-      else if (this.found - before === this.tentative - tentativeBefore)
+      else if (this.found - before === this.touched.length - touchedBefore)
         this.pending.push({
           given,
           at: this.pathErrors.length,
@@ -689,19 +687,13 @@ class Discovery {
    * so that lint loads no YAML parser for trees that hold no such file.
    */
   private maybeSpec(abs: string): void {
-    if (this.specPaths.includes(abs) || this.candidates.has(abs)) {
-      this.found++;
-      this.tentative++;
-      this.touched.push(abs);
-      return;
+    if (!this.candidates.has(abs)) {
+      const r = this.base.readFile(abs);
+      if (isFsError(r) || !r.includes("nodes") || !r.includes("replication")) return;
+      this.candidates.set(abs, r);
     }
-    const r = this.base.readFile(abs);
-    if (isFsError(r)) return;
-    if (!r.includes("nodes") || !r.includes("replication")) return;
     this.found++;
-    this.tentative++;
     this.touched.push(abs);
-    this.candidates.set(abs, r);
   }
 
   /** Decides which candidates are specs; a PATH that held nothing else and no spec says so. */
