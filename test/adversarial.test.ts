@@ -4,16 +4,7 @@
  * it reaches PostgreSQL exactly as written — and a canary command hidden in the values never runs.
  */
 import { spawnSync } from "node:child_process";
-import {
-  appendFileSync,
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -21,7 +12,7 @@ import { bufferIO } from "../src/cli/io.js";
 import { main } from "../src/cli/main.js";
 import { renderFiles } from "../src/render/render.js";
 import { checkSpecText } from "../src/spec/load.js";
-import { freePort, makeTempDir, PG15_BIN, runAsPostgres } from "./support/pg.js";
+import { freePort, initPrimary, makeTempDir, PG15_BIN, runAsPostgres } from "./support/pg.js";
 import { readPlan, runStep, sql } from "./support/plan.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "pgrepl-adv-"));
@@ -165,21 +156,7 @@ describe("accepted hostile setting values reach a real PostgreSQL exactly as wri
     const io = bufferIO({ cwd: root });
     expect(await main(["render", specFile, "--out", out], io), io.out() + io.err()).toBe(0);
     try {
-      expect(
-        runAsPostgres(join(PG15_BIN, "initdb"), [
-          "-D",
-          data,
-          "-U",
-          "postgres",
-          "--auth-local=peer",
-          "--auth-host=scram-sha-256",
-          "--no-sync",
-        ]).status,
-      ).toBe(0);
-      appendFileSync(
-        join(data, "postgresql.conf"),
-        `port = ${port}\nunix_socket_directories = '${sock}'\nlisten_addresses = '127.0.0.1'\n`,
-      );
+      initPrimary(data, { port, sock, start: false });
       for (const step of readPlan(out)) {
         const r = runStep(out, step, { PGREPL_PASSWORD: "x" }, "postgres");
         expect(r.status, r.output).toBe(0);

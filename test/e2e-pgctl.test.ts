@@ -4,12 +4,12 @@
  * OS user, and ask the servers themselves whether replication is what the spec says.
  */
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bufferIO } from "../src/cli/io.js";
 import { main } from "../src/cli/main.js";
-import { freePort, makeTempDir, PG15_BIN, runAsPostgres } from "./support/pg.js";
+import { freePort, initPrimary, makeTempDir, PG15_BIN, runAsPostgres } from "./support/pg.js";
 import { readPlan, runPlan, runStep, sql, startStep, trySql, waitFor } from "./support/plan.js";
 
 const PASSWORD = "e2e-Secret:with\\odd'chars \u00e9";
@@ -59,25 +59,9 @@ async function render(c: Cluster, spec: string): Promise<void> {
   expect(code).toBe(0);
 }
 
-/** What a DBA has before the runbooks: an initdb'd, running primary with its own port and socket. */
-function initPrimary(c: Cluster, name: string): void {
-  const data = c.dataDirs[name] as string;
-  const r = runAsPostgres(join(PG15_BIN, "initdb"), [
-    "-D",
-    data,
-    "-U",
-    "postgres",
-    "--auth-local=peer",
-    "--auth-host=scram-sha-256",
-    "--no-sync",
-  ]);
-  expect(r.status, r.stderr).toBe(0);
-  appendFileSync(
-    `${data}/postgresql.conf`,
-    `port = ${c.ports[name]}\nunix_socket_directories = '${c.sock}'\nlisten_addresses = '127.0.0.1'\n`,
-  );
-  const s = runAsPostgres(join(PG15_BIN, "pg_ctl"), ["-D", data, "-w", "-l", `${data}.log`, "start"]);
-  expect(s.status, s.stderr).toBe(0);
+/** What a DBA has before the runbooks (see initPrimary), on this cluster's port and socket. */
+function initClusterPrimary(c: Cluster, name: string): void {
+  initPrimary(c.dataDirs[name] as string, { port: c.ports[name] as number, sock: c.sock });
 }
 
 const q = (c: Cluster, node: string, query: string, db?: string) =>
@@ -138,7 +122,7 @@ replication:
 nodes:
 ${nodeYaml(c, "pg_a", "    role: primary\n")}${nodeYaml(c, "sync_b", "    role: standby\n    sync: true\n")}${nodeYaml(c, "async_c", "    role: standby\n")}${nodeYaml(c, "cascade_d", "    role: standby\n    upstream: sync_b\n")}`,
     );
-    initPrimary(c, "pg_a");
+    initClusterPrimary(c, "pg_a");
     runPlan(c.out, ENV, "postgres");
   }, 300_000);
 
@@ -261,7 +245,7 @@ replication:
 nodes:
 ${nodeYaml(c, "q_primary", "    role: primary\n")}${nodeYaml(c, "q1", "    role: standby\n    sync: true\n")}${nodeYaml(c, "q2", "    role: standby\n    sync: true\n")}${nodeYaml(c, "q3", "    role: standby\n    sync: true\n")}`,
     );
-    initPrimary(c, "q_primary");
+    initClusterPrimary(c, "q_primary");
     // Enough data that the base backup takes a moment, so the interruption lands inside it.
     q(
       c,

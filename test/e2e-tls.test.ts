@@ -4,12 +4,12 @@
  * rendered runbooks. A client presenting a certificate for another name is refused.
  */
 import { spawnSync } from "node:child_process";
-import { appendFileSync, chmodSync, existsSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bufferIO } from "../src/cli/io.js";
 import { main } from "../src/cli/main.js";
-import { freePort, makeTempDir, PG15_BIN, runAsPostgres } from "./support/pg.js";
+import { freePort, initPrimary, makeTempDir, PG15_BIN, runAsPostgres } from "./support/pg.js";
 import { readPlan, runPlan, runStep, sql } from "./support/plan.js";
 
 const ENV = { PGREPL_PASSWORD: "unused-with-cert-auth" };
@@ -142,23 +142,7 @@ ${node("tls_primary", ports.primary, "primary")}${node("tls_standby", ports.stan
   const io = bufferIO({ cwd: root });
   expect(await main(["render", spec, "--out", out], io), io.err()).toBe(0);
   const data = join(root, "tls_primary");
-  const r = runAsPostgres(join(PG15_BIN, "initdb"), [
-    "-D",
-    data,
-    "-U",
-    "postgres",
-    "--auth-local=peer",
-    "--auth-host=scram-sha-256",
-    "--no-sync",
-  ]);
-  expect(r.status, r.stderr).toBe(0);
-  appendFileSync(
-    join(data, "postgresql.conf"),
-    `port = ${ports.primary}\nunix_socket_directories = '${sock}'\nlisten_addresses = '127.0.0.1'\n`,
-  );
-  expect(
-    runAsPostgres(join(PG15_BIN, "pg_ctl"), ["-D", data, "-w", "-l", `${data}.log`, "start"]).status,
-  ).toBe(0);
+  initPrimary(data, { port: ports.primary as number, sock });
 }, 120_000);
 
 afterAll(() => {

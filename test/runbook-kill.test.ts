@@ -18,20 +18,12 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import {
-  appendFileSync,
-  existsSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bufferIO } from "../src/cli/io.js";
 import { main } from "../src/cli/main.js";
-import { freePort, makeTempDir, PG15_BIN, runAsPostgres } from "./support/pg.js";
+import { freePort, initPrimary, makeTempDir, PG15_BIN, runAsPostgres } from "./support/pg.js";
 import { type PlanStep, readPlan, runStep, sql, waitFor } from "./support/plan.js";
 
 const PASSWORD = "kill-Secret:with\\odd'chars é";
@@ -103,21 +95,7 @@ ${node("p", "primary")}${node("s", "standby").replace(" }\n", ", sync: true }\n"
 
   // What a DBA has before the runbooks: an initdb'd primary with some data.
   const p = data.p as string;
-  const init = runAsPostgres(join(PG15_BIN, "initdb"), [
-    "-D",
-    p,
-    "-U",
-    "postgres",
-    "--auth-local=peer",
-    "--auth-host=scram-sha-256",
-    "--no-sync",
-  ]);
-  expect(init.status, init.stderr).toBe(0);
-  appendFileSync(
-    join(p, "postgresql.conf"),
-    `port = ${ports.p}\nunix_socket_directories = '${sock}'\nlisten_addresses = '127.0.0.1'\n`,
-  );
-  start("p");
+  initPrimary(p, { port: ports.p as number, sock });
   q("p", "CREATE TABLE ballast AS SELECT g, repeat(md5(g::text), 8) AS pad FROM generate_series(1, 50000) g");
   stop("p");
   pristine = join(root, "pristine");

@@ -14,7 +14,6 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
 import {
-  appendFileSync,
   existsSync,
   lstatSync,
   mkdtempSync,
@@ -30,7 +29,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { bufferIO } from "../src/cli/io.js";
 import { main } from "../src/cli/main.js";
-import { freePort, makeTempDir, PG15_BIN, runAsPostgres } from "./support/pg.js";
+import { freePort, initPrimary, makeTempDir, PG15_BIN, runAsPostgres } from "./support/pg.js";
 import { readPlan, sql, waitFor } from "./support/plan.js";
 
 // Random, so that finding it anywhere means it leaked from this run; ASCII first, so that
@@ -119,26 +118,14 @@ ${node("p", "role: primary")}${node("s", "role: standby, sync: true")}${node("c"
   expect(await main(["render", spec, "--out", out], io)).toBe(0);
   outputs.push(io.out(), io.err());
 
-  const p = data.p as string;
-  const init = runAsPostgres(join(PG15_BIN, "initdb"), [
-    "-D",
-    p,
-    "-U",
-    "postgres",
-    "--auth-local=peer",
-    "--auth-host=scram-sha-256",
-    "--no-sync",
-  ]);
-  expect(init.status, init.stderr).toBe(0);
   // The primary logs every statement, connection and replication command: the password must
   // reach it in none of them.
-  appendFileSync(
-    join(p, "postgresql.conf"),
-    `port = ${ports.p}\nunix_socket_directories = '${sock}'\nlisten_addresses = '127.0.0.1'\n` +
+  initPrimary(data.p as string, {
+    port: ports.p as number,
+    sock,
+    extraConf:
       "log_statement = 'all'\nlog_connections = on\nlog_disconnections = on\nlog_replication_commands = on\n",
-  );
-  const s = runAsPostgres(join(PG15_BIN, "pg_ctl"), ["-D", p, "-w", "-l", `${p}.log`, "start"]);
-  expect(s.status, s.stderr).toBe(0);
+  });
 
   // The sampler runs as root (it reads every process's argv) with the secret in its environment.
   const dir = mkdtempSync(join(tmpdir(), "pgrepl-sampler-"));

@@ -4,7 +4,16 @@
  * Missing binaries are an error that says what to install: tests fail loudly, never skip.
  */
 import { type SpawnSyncReturns, spawn, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 
@@ -335,4 +344,33 @@ export function differentialTargets(): Array<{ major: number; bin: string }> {
     }
     return { major: Number(major), bin };
   });
+}
+
+/**
+ * What a DBA has before the runbooks: a data directory initdb'd as postgres (peer locally, SCRAM
+ * over TCP), listening on a loopback port with its socket in `sock`, then `extraConf` appended;
+ * started with its log beside it (`DATA.log`) unless `start` is false. Throws with initdb's or
+ * pg_ctl's output when either fails.
+ */
+export function initPrimary(
+  data: string,
+  opts: { port: number; sock: string; extraConf?: string; start?: boolean },
+): void {
+  const init = runAsPostgres(join(PG15_BIN, "initdb"), [
+    "-D",
+    data,
+    "-U",
+    "postgres",
+    "--auth-local=peer",
+    "--auth-host=scram-sha-256",
+    "--no-sync",
+  ]);
+  if (init.status !== 0) throw new Error(`initdb ${data} failed:\n${init.stderr}`);
+  appendFileSync(
+    join(data, "postgresql.conf"),
+    `port = ${opts.port}\nunix_socket_directories = '${opts.sock}'\nlisten_addresses = '127.0.0.1'\n${opts.extraConf ?? ""}`,
+  );
+  if (opts.start === false) return;
+  const s = runAsPostgres(join(PG15_BIN, "pg_ctl"), ["-D", data, "-w", "-l", `${data}.log`, "start"]);
+  if (s.status !== 0) throw new Error(`pg_ctl start ${data} failed:\n${s.stderr}`);
 }
