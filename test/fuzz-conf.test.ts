@@ -24,13 +24,13 @@ import {
   filesUnder,
   fromColumn,
   fuzz,
-  lenientUtf8,
   linesOf,
   mutatedSeed,
   printable,
   runs,
   type Seed,
   seedFile,
+  seedTree,
   TIMEOUT,
 } from "./support/fuzz.js";
 
@@ -290,19 +290,7 @@ const ALL = [...SINGLE, ...TREES];
 
 /** Seeds from the differential corpus stand in their own tree; the others alone as postgresql.conf. */
 function treeFor(seed: Seed, bytes: Uint8Array): Tree {
-  const text = lenientUtf8(bytes);
-  const hash = seed.name.indexOf("#");
-  if (hash < 0) return { [MAIN]: text };
-  const fixture = seed.name.slice(0, hash);
-  const own = seed.name.slice(hash + 1);
-  const tree: Tree = {};
-  for (const t of TREES) {
-    if (!t.name.startsWith(`${fixture}#`)) continue;
-    const rel = t.name.slice(fixture.length + 1);
-    tree[`${DATA}/${rel}`] = rel === own ? text : lenientUtf8(t.bytes);
-  }
-  tree[MAIN] ??= "";
-  return tree;
+  return seedTree(seed, bytes, TREES, MAIN, (rel) => `${DATA}/${rel}`);
 }
 
 describe("postgresql.conf: real files with mutated bytes", () => {

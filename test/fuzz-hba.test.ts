@@ -18,7 +18,6 @@ import {
   filesUnder,
   fromColumn,
   fuzz,
-  lenientUtf8,
   linesOf,
   mutatedSeed,
   printable,
@@ -26,6 +25,7 @@ import {
   type Seed,
   secretArb,
   seedFile,
+  seedTree,
   TIMEOUT,
 } from "./support/fuzz.js";
 
@@ -338,20 +338,7 @@ const TREES = differentialSeeds("fixtures/differential/hba", () => true);
 const ALL = [...SINGLE, ...TREES];
 
 function treeFor(seed: Seed, bytes: Uint8Array): Tree {
-  const text = lenientUtf8(bytes);
-  const hash = seed.name.indexOf("#");
-  if (hash < 0) return { [MAIN]: text };
-  const fixture = seed.name.slice(0, hash);
-  const own = seed.name.slice(hash + 1);
-  const tree: Tree = {};
-  for (const t of TREES) {
-    if (!t.name.startsWith(`${fixture}#`)) continue;
-    const rel = t.name.slice(fixture.length + 1);
-    const path = rel === "pg_hba.conf" ? MAIN : `${DIR}/${rel}`;
-    tree[path] = rel === own ? text : lenientUtf8(t.bytes);
-  }
-  tree[MAIN] ??= "";
-  return tree;
+  return seedTree(seed, bytes, TREES, MAIN, (rel) => (rel === "pg_hba.conf" ? MAIN : `${DIR}/${rel}`));
 }
 
 describe("pg_hba.conf: real files with mutated bytes, every major", () => {

@@ -90,6 +90,33 @@ export function differentialSeeds(dir: string, keep: (name: string) => boolean):
   return out;
 }
 
+/**
+ * The files a mutated seed is parsed among: a seed from the differential corpus (`FIXTURE#name`)
+ * stands in its own fixture's files (`pathOf` places each), with the mutated bytes in place of its
+ * own; any other seed is the main file alone.
+ */
+export function seedTree(
+  seed: Seed,
+  bytes: Uint8Array,
+  corpus: readonly Seed[],
+  main: string,
+  pathOf: (rel: string) => string,
+): Record<string, string> {
+  const text = lenientUtf8(bytes);
+  const hash = seed.name.indexOf("#");
+  if (hash < 0) return { [main]: text };
+  const fixture = seed.name.slice(0, hash);
+  const own = seed.name.slice(hash + 1);
+  const tree: Record<string, string> = {};
+  for (const t of corpus) {
+    if (!t.name.startsWith(`${fixture}#`)) continue;
+    const rel = t.name.slice(fixture.length + 1);
+    tree[pathOf(rel)] = rel === own ? text : lenientUtf8(t.bytes);
+  }
+  tree[main] ??= "";
+  return tree;
+}
+
 /** Bytes the mutations insert: the characters parsers treat specially, and malformed UTF-8. */
 export const SPECIALS: readonly (readonly number[])[] = [
   ...[
