@@ -8,6 +8,8 @@
  * named by sslcert/sslkey/sslrootcert and warns through the process about sslmode, which a
  * linter must not do, and it does not follow libpq on several hosts, `?host=` and `ssl=true`.
  */
+
+import { lookupTable } from "../util/table.js";
 import { conninfoValue, messageText } from "./quote.js";
 
 export interface ConninfoParam {
@@ -37,7 +39,7 @@ export interface ConninfoResult {
 }
 
 /** libpq's connection keywords, with the libpq major version that introduced each (before 12: 0). */
-export const CONNINFO_KEYWORDS: Readonly<Record<string, number>> = {
+export const CONNINFO_KEYWORDS: Readonly<Record<string, number>> = lookupTable({
   service: 0,
   user: 0,
   password: 0,
@@ -89,7 +91,7 @@ export const CONNINFO_KEYWORDS: Readonly<Record<string, number>> = {
   oauth_client_secret: 18,
   oauth_scope: 18,
   requiressl: 0,
-};
+});
 
 export interface ParseConninfoOptions {
   /** the libpq major version that will read the string; default: the newest known */
@@ -110,12 +112,12 @@ function fail(code: ConninfoProblem["code"], column: number, message: string, li
 }
 
 function knownKeyword(keyword: string, major: number): boolean {
-  const since = Object.hasOwn(CONNINFO_KEYWORDS, keyword) ? CONNINFO_KEYWORDS[keyword] : undefined;
+  const since = CONNINFO_KEYWORDS[keyword];
   return since !== undefined && since <= major;
 }
 
 function unknownKeywordMessage(keyword: string, major: number): string {
-  const since = Object.hasOwn(CONNINFO_KEYWORDS, keyword) ? CONNINFO_KEYWORDS[keyword] : undefined;
+  const since = CONNINFO_KEYWORDS[keyword];
   if (since !== undefined) return `\`${keyword}\` is not known to libpq ${major} (it came in ${since})`;
   let best: string | undefined;
   let bestD = Math.max(2, Math.floor(keyword.length / 3)) + 1;

@@ -81,7 +81,7 @@ function settingProblems(
 ): SettingProblem[] {
   const where = displayPath(path);
   // Set through the spec's own keys: topologyProblems reports it.
-  if (Object.hasOwn(MANAGED_SETTINGS, name.toLowerCase())) return [];
+  if (MANAGED_SETTINGS[name.toLowerCase()] !== undefined) return [];
   // A name the schema refuses (propertyNames) is reported there, once.
   if (!SCHEMA_NAME.test(name) || name.length > 63) return [];
   // `class.name`: a custom placeholder (an extension's parameter); every server accepts it.

@@ -1,6 +1,7 @@
 import type { Problem } from "../util/diagnostic.js";
 import { isValidHost } from "../util/net.js";
 import { closest } from "../util/suggest.js";
+import { lookupTable } from "../util/table.js";
 import { displayPath, type PathSeg, printable, type SourceDoc } from "./parse.js";
 import { quoteValue } from "./schema.js";
 
@@ -14,7 +15,7 @@ const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 /** Parameters that the spec sets through its own keys; `settings` may not set them. */
-export const MANAGED_SETTINGS: Record<string, string> = {
+export const MANAGED_SETTINGS: Readonly<Record<string, string>> = lookupTable({
   primary_conninfo: "replication and the node's upstream",
   primary_slot_name: "the node's `slot`",
   synchronous_standby_names: "`replication.synchronous` and the nodes' `sync`",
@@ -29,7 +30,7 @@ export const MANAGED_SETTINGS: Record<string, string> = {
   archive_command: "`replication.archive.archive_command`",
   restore_command: "`replication.archive.restore_command`",
   unix_socket_directories: "the node's `socket_directory`",
-};
+});
 
 export function topologyProblems(doc: SourceDoc): Problem[] {
   const problems: Problem[] = [];
@@ -318,7 +319,7 @@ export function topologyProblems(doc: SourceDoc): Problem[] {
       const lower = key.toLowerCase();
       const at = [...path, key];
       const where = displayPath(at);
-      const owner = Object.hasOwn(MANAGED_SETTINGS, lower) ? MANAGED_SETTINGS[lower] : undefined;
+      const owner = MANAGED_SETTINGS[lower];
       if (owner) {
         report(at, `${where}: set through ${owner}, not \`settings\``, "key");
         continue;

@@ -12,6 +12,7 @@
  * Self-contained on purpose: nothing here imports other project files or touches `process`.
  */
 
+import { lookupTable } from "../../util/table.js";
 import raw from "./params.json" with { type: "json" };
 
 // ---------------------------------------------------------------------------------------
@@ -108,7 +109,13 @@ interface RawCatalog {
   versions: Record<string, string>;
 }
 
-const RAW = raw as unknown as RawCatalog;
+// user-given names are looked up in these: tables without a prototype (see lookupTable)
+const RAW: RawCatalog = {
+  aliases: lookupTable((raw as unknown as RawCatalog).aliases),
+  params: lookupTable((raw as unknown as RawCatalog).params),
+  unlisted: lookupTable((raw as unknown as RawCatalog).unlisted),
+  versions: (raw as unknown as RawCatalog).versions,
+};
 
 /**
  * What has been looked up for a major. Built on demand, one name at a time: a lint run asks for
@@ -132,17 +139,12 @@ function indexFor(major: SupportedMajor): MajorIndex {
   return idx;
 }
 
-/** obj[key] when obj has it as its own property: a setting named `constructor` is not Object's. */
-function own<T>(obj: Record<string, T>, key: string): T | undefined {
-  return Object.hasOwn(obj, key) ? obj[key] : undefined;
-}
-
 /** The parameter of a major by its lower-case listed name (no aliases). */
 function listed(major: SupportedMajor, key: string): ParamInfo | undefined {
   const idx = indexFor(major);
   let info = idx.params.get(key);
   if (info === undefined) {
-    const p = own(RAW.params, key);
+    const p = RAW.params[key];
     info = p?.majors.includes(major) ? resolve(key, p, major) : null;
     idx.params.set(key, info);
   }
@@ -151,13 +153,13 @@ function listed(major: SupportedMajor, key: string): ParamInfo | undefined {
 
 /** obsolete lower-case name -> lower-case current name in this major (guc.c's map_old_guc_names) */
 function aliasOf(major: SupportedMajor, key: string): string | undefined {
-  const a = own(RAW.aliases, key);
+  const a = RAW.aliases[key];
   return a?.majors.includes(major) ? asciiLower(a.target) : undefined;
 }
 
 /** lower-case names the server accepts that pg_settings does not list */
 function unlisted(major: SupportedMajor, key: string): boolean {
-  return own(RAW.unlisted, key)?.includes(major) === true;
+  return RAW.unlisted[key]?.includes(major) === true;
 }
 
 function resolve(key: string, p: RawParam, major: SupportedMajor): ParamInfo {
@@ -247,7 +249,7 @@ export function paramNames(major: number): readonly string[] {
 /** The supported majors that have a parameter (empty when none does). */
 export function paramMajors(name: string): readonly SupportedMajor[] {
   const key = asciiLower(name);
-  const p = own(RAW.params, key) ?? own(RAW.params, own(RAW.aliases, key)?.target ?? "");
+  const p = RAW.params[key] ?? RAW.params[RAW.aliases[key]?.target ?? ""];
   return p ? p.majors.filter(isSupportedMajor) : [];
 }
 
@@ -290,7 +292,7 @@ function editDistance(a: string, b: string): number {
 
 // What took the place of parameters that disappeared. Which majors have a parameter comes
 // from the data; only these explanations are written by hand.
-const REMOVED_EXPLAINED: Readonly<Record<string, { replacement?: string; note?: string }>> = {
+const REMOVED_EXPLAINED: Readonly<Record<string, { replacement?: string; note?: string }>> = lookupTable({
   wal_keep_segments: {
     replacement: "wal_keep_size",
     note: "wal_keep_size is in megabytes: wal_keep_segments × wal_segment_size (16MB unless initdb chose otherwise)",
@@ -302,14 +304,14 @@ const REMOVED_EXPLAINED: Readonly<Record<string, { replacement?: string; note?: 
   lc_collate: { note: "it only reported the database's collation, which pg_database shows" },
   lc_ctype: { note: "it only reported the database's character classification, which pg_database shows" },
   ssl_ecdh_curve: { replacement: "ssl_groups" },
-};
+});
 
 // recovery.conf became parameters of postgresql.conf in 12; these did not survive the move.
-const REMOVED_BEFORE_12: Readonly<Record<string, RemovedParam>> = {
+const REMOVED_BEFORE_12: Readonly<Record<string, RemovedParam>> = lookupTable({
   standby_mode: { removedIn: 12, note: "create standby.signal in the data directory instead" },
   trigger_file: { removedIn: 12, replacement: "promote_trigger_file" },
   checkpoint_segments: { removedIn: 9.5, replacement: "max_wal_size" },
-};
+});
 
 /**
  * Why a parameter an earlier major had is missing from this one: the first major without
@@ -320,9 +322,9 @@ const REMOVED_BEFORE_12: Readonly<Record<string, RemovedParam>> = {
 export function removedParam(major: number, name: string): RemovedParam | undefined {
   if (!isSupportedMajor(major) || isKnownParam(major, name)) return undefined;
   const key = asciiLower(name);
-  const explained = own(REMOVED_EXPLAINED, key);
+  const explained = REMOVED_EXPLAINED[key];
   let removed: RemovedParam | undefined;
-  const p = own(RAW.params, key);
+  const p = RAW.params[key];
   if (p) {
     const earlier = p.majors.filter((m) => m < major);
     const lastIn = earlier[earlier.length - 1];
@@ -330,7 +332,7 @@ export function removedParam(major: number, name: string): RemovedParam | undefi
     const removedIn = SUPPORTED_MAJORS.find((m) => m > lastIn && !p.majors.includes(m)) ?? major;
     removed = { removedIn, ...explained };
   } else {
-    removed = own(REMOVED_BEFORE_12, key);
+    removed = REMOVED_BEFORE_12[key];
   }
   if (!removed) return undefined;
   const { replacement } = removed;
@@ -379,7 +381,7 @@ export function checkValue(major: number, name: string, value: string): string |
     case "enum":
       return checkEnum(p, value);
     case "string":
-      return own(CHECK_HOOKS, asciiLower(p.name))?.(value, major) ?? null;
+      return CHECK_HOOKS[asciiLower(p.name)]?.(value, major) ?? null;
   }
 }
 
@@ -651,9 +653,9 @@ function checkSlotName(value: string): string | null {
   return null;
 }
 
-const CHECK_HOOKS: Readonly<Record<string, (value: string, major: number) => string | null>> = {
+const CHECK_HOOKS: Readonly<Record<string, (value: string, major: number) => string | null>> = lookupTable({
   primary_slot_name: checkSlotName,
-};
+});
 
 /** check_slru_buffers (17+): the SLRU caches are allocated in banks of 16 buffers. */
 function slruBuffers(name: string) {
@@ -685,21 +687,22 @@ function backendSum(name: string) {
   };
 }
 
-const INT_CHECK_HOOKS: Readonly<Record<string, (value: number, major: number) => string | null>> = {
-  max_connections: backendSum("max_connections"),
-  autovacuum_max_workers: backendSum("autovacuum_max_workers"),
-  max_worker_processes: backendSum("max_worker_processes"),
-  max_wal_senders: backendSum("max_wal_senders"),
-  // check_vacuum_buffer_usage_limit (16+): 0 disables the ring, else 128 kB .. 16 GB
-  vacuum_buffer_usage_limit: (v) =>
-    v === 0 || (v >= 128 && v <= 16777216)
-      ? null
-      : `"vacuum_buffer_usage_limit" must be 0 or between 128 kB and 16777216 kB`,
-  commit_timestamp_buffers: slruBuffers("commit_timestamp_buffers"),
-  multixact_member_buffers: slruBuffers("multixact_member_buffers"),
-  multixact_offset_buffers: slruBuffers("multixact_offset_buffers"),
-  notify_buffers: slruBuffers("notify_buffers"),
-  serializable_buffers: slruBuffers("serializable_buffers"),
-  subtransaction_buffers: slruBuffers("subtransaction_buffers"),
-  transaction_buffers: slruBuffers("transaction_buffers"),
-};
+const INT_CHECK_HOOKS: Readonly<Record<string, (value: number, major: number) => string | null>> =
+  lookupTable({
+    max_connections: backendSum("max_connections"),
+    autovacuum_max_workers: backendSum("autovacuum_max_workers"),
+    max_worker_processes: backendSum("max_worker_processes"),
+    max_wal_senders: backendSum("max_wal_senders"),
+    // check_vacuum_buffer_usage_limit (16+): 0 disables the ring, else 128 kB .. 16 GB
+    vacuum_buffer_usage_limit: (v) =>
+      v === 0 || (v >= 128 && v <= 16777216)
+        ? null
+        : `"vacuum_buffer_usage_limit" must be 0 or between 128 kB and 16777216 kB`,
+    commit_timestamp_buffers: slruBuffers("commit_timestamp_buffers"),
+    multixact_member_buffers: slruBuffers("multixact_member_buffers"),
+    multixact_offset_buffers: slruBuffers("multixact_offset_buffers"),
+    notify_buffers: slruBuffers("notify_buffers"),
+    serializable_buffers: slruBuffers("serializable_buffers"),
+    subtransaction_buffers: slruBuffers("subtransaction_buffers"),
+    transaction_buffers: slruBuffers("transaction_buffers"),
+  });

@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import { lookupTable } from "../../util/table.js";
 import { type ConfFs, isFsError } from "../conf/fs.js";
 import {
   absoluteConfigLocation,
@@ -601,6 +602,7 @@ function methodsOf(build: HbaBuild, major: number): Record<string, boolean> {
       radius: true,
     };
     if (major >= 18) known.oauth = true;
+    known = lookupTable(known);
     byMajor.set(major, known);
   }
   return known;
@@ -702,8 +704,7 @@ class RecordParser {
       return this.fail("multiple values specified for authentication type", mField, "method");
     const methodTok = mField.tokens[0] as HbaToken;
     const known = methodsOf(this.build, major);
-    // (own properties only: `toString` is no method)
-    const supported = Object.hasOwn(known, methodTok.value) ? known[methodTok.value] : undefined;
+    const supported = known[methodTok.value];
     if (supported === undefined) {
       return this.fail(`invalid authentication method "${methodTok.value}"`, methodTok, "method");
     }
