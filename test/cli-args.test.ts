@@ -198,4 +198,23 @@ describe("the fast path", () => {
     // the property compared something: a good share of the lines took the fast path
     expect(accepted).toBeGreaterThan(RUNS / 10);
   });
+
+  it("a module that fails to load is one internal-error line and exit 2, not a throw", async () => {
+    const broken = async () => {
+      throw new Error("cannot load the bundle");
+    };
+    for (const argv of [
+      ["lint", "--bogus", "x"],
+      ["lint", "x"],
+      ["--debug", "validate", "x"],
+    ]) {
+      const io = bufferIO();
+      expect(await main(argv, io, broken), argv.join(" ")).toBe(2);
+      expect(io.err().split("\n")[0]).toBe(
+        "pgrepl-gen: internal error: cannot load the bundle (please report it)",
+      );
+      // the stack only with --debug
+      expect(io.err().includes("\n    at "), argv.join(" ")).toBe(argv.includes("--debug"));
+    }
+  });
 });

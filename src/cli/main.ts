@@ -25,7 +25,7 @@ export async function main(argv: string[], io: CliIO, load: LoadModule = importM
     return EXIT_USAGE;
   }
   const fast = fastParse(argv);
-  let args: Args;
+  let args: Args | undefined;
   if (fast?.kind === "help") {
     io.stdout(HELP[fast.command ?? ""] as string);
     return EXIT_OK;
@@ -34,25 +34,25 @@ export async function main(argv: string[], io: CliIO, load: LoadModule = importM
     io.stdout(`${VERSION}\n`);
     return EXIT_OK;
   }
-  if (fast) args = fast.args;
-  else {
-    const r = (await load("yargs")).parseWithYargs(argv);
-    if ("failure" in r) {
-      io.stderr(`pgrepl-gen: ${firstLine(r.failure)}\n`);
-      return EXIT_USAGE;
-    }
-    if ("output" in r) {
-      io.stdout(r.output);
-      return EXIT_OK;
-    }
-    args = r.args;
-  }
   try {
+    if (fast) args = fast.args;
+    else {
+      const r = (await load("yargs")).parseWithYargs(argv);
+      if ("failure" in r) {
+        io.stderr(`pgrepl-gen: ${firstLine(r.failure)}\n`);
+        return EXIT_USAGE;
+      }
+      if ("output" in r) {
+        io.stdout(r.output);
+        return EXIT_OK;
+      }
+      args = r.args;
+    }
     return await run(args, io, load);
   } catch (e) {
     const err = e as Error;
     io.stderr(`pgrepl-gen: internal error: ${firstLine(err.message)} (please report it)\n`);
-    if (args.debug && err.stack) io.stderr(`${err.stack}\n`);
+    if ((args?.debug ?? argv.includes("--debug")) && err.stack) io.stderr(`${err.stack}\n`);
     return EXIT_USAGE;
   }
 }
