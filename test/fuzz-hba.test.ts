@@ -372,6 +372,18 @@ describe("pg_hba.conf: what fuzzing found, pinned", () => {
     ]);
   });
 
+  it("an include whose file name comes from an @file list is reported at the include line (seed 1700032203)", () => {
+    const tree = { [MAIN]: "include @users\n", [`${DIR}/users`]: '\n"local"\n' };
+    const r = parseHba(tree[MAIN], { file: MAIN, major: 16, fs: memoryConfFs(tree) });
+    expect(r.problems.map((p) => [p.file, p.line, p.column, p.message])).toEqual([
+      [MAIN, 1, 9, "could not open file `/etc/pg/local`: No such file or directory"],
+    ]);
+    expect(r.includes.map((i) => [i.kind, i.target, i.file, i.line, i.column])).toEqual([
+      ["@", "users", MAIN, 1, 9],
+      ["include", "local", MAIN, 1, 9],
+    ]);
+  });
+
   it("control characters are escaped and secret option values never shown", () => {
     const r = hba(
       '\u0001local all all trust\nhost all all 0.0.0.0/0 radius radiusservers=a "radiussecrets=""PwNotShown1"\nradiussecrets=PwNotShown2\n',

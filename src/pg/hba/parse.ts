@@ -361,9 +361,17 @@ class HbaReader {
       if (tl.fields.length === 0 && tl.error === null) continue;
       if (tl.error === null && tl.fields.length === 2 && this.major >= 16) {
         const first = tl.fields[0]?.tokens[0];
-        const second = tl.fields[1]?.tokens[0];
-        if (first && second && ["include", "include_if_exists", "include_dir"].includes(first.value)) {
-          if (this.includeRecord(first.value, second, file, depth, out, tl)) continue;
+        const field = tl.fields[1];
+        const second = field?.tokens[0];
+        if (
+          field &&
+          first &&
+          second &&
+          ["include", "include_if_exists", "include_dir"].includes(first.value)
+        ) {
+          // the target may come from an `@file` list: the record's position is the field's, in this file
+          const at = { line: field.line, column: field.column };
+          if (this.includeRecord(first.value, second.value, at, file, depth, out, tl)) continue;
           out.push(tl);
           continue;
         }
@@ -463,22 +471,16 @@ class HbaReader {
   /** include / include_if_exists / include_dir (16+). Returns true when the record is fully handled. */
   private includeRecord(
     kind: string,
-    target: HbaToken,
+    target: string,
+    at: Located,
     file: string,
     depth: number,
     out: TokLine[],
     tl: TokLine,
   ): boolean {
-    this.includes.push({
-      kind: kind as HbaInclude["kind"],
-      target: target.value,
-      file,
-      line: target.line,
-      column: target.column,
-    });
+    this.includes.push({ kind: kind as HbaInclude["kind"], target, file, line: at.line, column: at.column });
     const fs = this.opts.fs;
     if (!fs) return true;
-    const at = { line: target.line, column: target.column };
     const includeFile = (path: string, missingOk: boolean): string | null => {
       if (++this.reads > MAX_FILE_READS) {
         tl.serverKnows = false;
@@ -501,9 +503,9 @@ class HbaReader {
     };
     let error: string | null = null;
     if (kind === "include_dir") {
-      if (/^[ \t\r\n]*$/.test(target.value)) error = "empty configuration directory name";
+      if (/^[ \t\r\n]*$/.test(target)) error = "empty configuration directory name";
       else {
-        const dir = absoluteConfigLocation(target.value, file, posix.dirname(file), this.major);
+        const dir = absoluteConfigLocation(target, file, posix.dirname(file), this.major);
         const names = fs.listDir(dir);
         if (isFsError(names)) error = `could not open directory "${dir}"`;
         else {
@@ -530,7 +532,7 @@ class HbaReader {
       }
     } else {
       error = includeFile(
-        absoluteConfigLocation(target.value, file, posix.dirname(file), this.major),
+        absoluteConfigLocation(target, file, posix.dirname(file), this.major),
         kind === "include_if_exists",
       );
     }
