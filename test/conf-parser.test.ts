@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { memoryConfFs, nodeConfFs } from "../src/pg/conf/fs.js";
-import { type ConfTree, parseConfigTree, parseConfText } from "../src/pg/conf/parse.js";
+import {
+  type ConfSetting,
+  type ConfTree,
+  parseConfigTree,
+  parseConfText,
+  valueColumnOf,
+} from "../src/pg/conf/parse.js";
 import { gucString } from "../src/pg/quote.js";
 
 const D = "/data";
@@ -103,6 +109,25 @@ describe("postgresql.conf values", () => {
   it("maps every character of a quoted value to its column", () => {
     const t = tree({ [CONF]: "a.b = 'x''y\\nz'\n" });
     expect(t.settings[0]?.valueColumns).toEqual([8, 9, 11, 12, 14]);
+  });
+
+  it("keeps a value that runs on without a gap as its first column and length", () => {
+    const t = tree({ [CONF]: "port = 5433\nx.y = 'a b'  # c\n" });
+    expect(t.settings.map((s) => s.valueColumns)).toEqual([
+      { first: 8, length: 4 },
+      { first: 8, length: 3 },
+    ]);
+    const s = t.settings[1] as ConfSetting;
+    expect([0, 1, 2, 3, 4].map((c) => valueColumnOf(s, c))).toEqual([undefined, 8, 9, 10, undefined]);
+    const escaped = tree({ [CONF]: "a.b = 'x''y\\nz'\n" }).settings[0] as ConfSetting;
+    expect([0, 1, 2, 3, 5, 6].map((c) => valueColumnOf(escaped, c))).toEqual([
+      undefined,
+      8,
+      9,
+      11,
+      14,
+      undefined,
+    ]);
   });
 
   it("maps a conninfo column inside primary_conninfo to the file", async () => {

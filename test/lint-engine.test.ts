@@ -258,6 +258,7 @@ describe("the engine", () => {
       severity: "error",
       summary: "x",
       reads: [],
+      scope: "workspace",
       check() {
         throw new Error("boom\nsecond line");
       },
@@ -278,6 +279,7 @@ describe("the engine", () => {
       severity: "error",
       summary: "x",
       reads: [],
+      scope: "workspace",
       check(ctx) {
         ctx.report(report as never);
       },
@@ -299,6 +301,7 @@ describe("the engine", () => {
       severity: "warning",
       summary: "x",
       reads: [],
+      scope: "workspace",
       check(ctx) {
         for (const line of [3, 1, 1, 2]) ctx.report({ file: "/b", line, column: 1, message: "m" });
         ctx.report({ file: "/a", line: null, message: "whole" });

@@ -47,6 +47,12 @@ export interface DiscoverOptions {
   postgres: number | undefined;
   /** where `postgres` came from, for messages: "--postgres" or the config file */
   postgresFrom: string;
+  /**
+   * Called once for every server of the result, as soon as it is known to be one (a data-dir-only
+   * server only after the walk, when it is known not to be another server's data dir), with the
+   * texts read so far. lint runs the server-scope rules here and then slims the server.
+   */
+  onServer?: (server: Server, source: (path: string) => string | undefined) => void;
 }
 
 export interface DiscoverResult {
@@ -110,6 +116,8 @@ class Discovery {
   private touched: string[] = [];
   /** targets found, counting those already found through another PATH */
   private found = 0;
+  /** servers already handed to onServer */
+  private readonly announced = new Set<Server>();
 
   constructor(private readonly opts: DiscoverOptions) {}
 
@@ -245,7 +253,17 @@ class Discovery {
     if (this.ids.has(id)) return;
     this.ids.add(id);
     if (this.opts.fs) this.secrets(server);
-    this.servers.push({ ...server, id });
+    const s: Server = { ...server, id };
+    this.servers.push(s);
+    // a data-dir-only server may yet turn out to be a Debian cluster's data dir (dedupe)
+    if (!mayBeDuplicate(s)) this.announce(s);
+  }
+
+  /** Hands a server to onServer, once. */
+  announce(server: Server): void {
+    if (!this.opts.onServer || this.announced.has(server)) return;
+    this.announced.add(server);
+    this.opts.onServer(server, (path) => this.texts.get(path)?.text);
   }
 
   private fallbackMajor(): { major: number | undefined; majorFrom: string | undefined } {
@@ -744,14 +762,14 @@ class Discovery {
     );
     for (let i = this.servers.length - 1; i >= 0; i--) {
       const s = this.servers[i] as Server;
-      if (
-        s.origin === "data-dir" &&
-        s.configFile === null &&
-        reached.has(this.canonical(s.dataDir?.path ?? ""))
-      )
-        this.servers.splice(i, 1);
+      if (mayBeDuplicate(s) && reached.has(this.canonical(s.dataDir?.path ?? ""))) this.servers.splice(i, 1);
     }
   }
+}
+
+/** A server of a data directory alone: dedupe() drops it when a Debian cluster reaches that directory. */
+function mayBeDuplicate(s: Server): boolean {
+  return s.origin === "data-dir" && s.configFile === null;
 }
 
 function nothingHere(given: string): string {
@@ -762,6 +780,7 @@ export async function discover(paths: readonly string[], opts: DiscoverOptions):
   const d = new Discovery(opts);
   for (const p of paths) d.path(p);
   d.dedupe();
+  for (const s of d.servers) d.announce(s);
   await d.classifySpecs();
   await d.loadSpecs();
   return {

@@ -63,12 +63,13 @@ function relabel(message: string, roots: Workspace["roots"]): string {
 
 /** Control characters from a user's file (a NUL, an escape) would garble a terminal: show them as \xNN. */
 function printable(message: string): string {
-  let out = "";
-  for (const c of message) {
-    const n = c.charCodeAt(0);
-    out += (n < 0x20 && n !== 0x09) || n === 0x7f ? `\\x${n.toString(16).padStart(2, "0")}` : c;
-  }
-  return out;
+  // one regex pass: building the string character by character left a rope of ~150 cons
+  // strings per finding (18 MB for 3 600 findings)
+  return message.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters replaced
+    /[\x00-\x08\x0a-\x1f\x7f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
 }
 
 function isPosition(n: unknown): n is number {
@@ -87,33 +88,91 @@ export function compareFindings(a: Finding, b: Finding): number {
   return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }
 
-export function runRules(ws: Workspace, opts: EngineOptions): Finding[] {
-  const rules = opts.rules ?? RULES;
-  const severityOf = (rule: Rule): Severity | "off" => opts.config.rules.get(rule.name) ?? rule.severity;
-  const enabled = rules.filter((r) => severityOf(r) !== "off" && (opts.fs || !r.filesystem));
-  const directives: Directive[] = [];
-  for (const src of ws.texts.values()) directives.push(...parseDirectives(src));
-  const suppressions = new Suppressions(directives);
-  const names = knownRuleNames();
-  for (const r of rules) if (!names.includes(r.name)) names.push(r.name);
-  const raws: Raw[] = [];
-  const fallbackFile = ws.roots[0]?.abs ?? ".";
-  const today = opts.today ?? new Date();
+/**
+ * One lint run's rules. `server()` runs the rules whose scope is "server" on one server as soon
+ * as discovery has it (so a fleet need not be held in memory at once); `finish()` runs the
+ * workspace rules over everything, then applies suppressions, `ignore` and severities.
+ */
+export class RuleRun {
+  private readonly enabled: readonly Rule[];
+  private readonly enabledInfo: RuleContext["enabledRules"];
+  private readonly names: string[];
+  private readonly raws: Raw[] = [];
+  private readonly fallbackFile: string;
+  private readonly today: Date;
 
-  for (const rule of enabled) {
-    const configured = opts.config.rules.get(rule.name);
+  constructor(
+    private readonly opts: EngineOptions,
+    private readonly roots: Workspace["roots"],
+  ) {
+    const rules = opts.rules ?? RULES;
+    const severityOf = (rule: Rule): Severity | "off" => opts.config.rules.get(rule.name) ?? rule.severity;
+    this.enabled = rules.filter((r) => severityOf(r) !== "off" && (opts.fs || !r.filesystem));
+    this.enabledInfo = this.enabled.map((r) => ({ name: r.name, reads: r.reads }));
+    this.names = knownRuleNames();
+    for (const r of rules) if (!this.names.includes(r.name)) this.names.push(r.name);
+    this.fallbackFile = roots[0]?.abs ?? ".";
+    this.today = opts.today ?? new Date();
+  }
+
+  /** The server-scope rules on one server; `source` gives the text of a file read so far. */
+  server(server: Server, source: (path: string) => string | undefined): void {
+    for (const rule of this.enabled) {
+      if (rule.scope === "server") this.run(rule, [server], [], [], source);
+    }
+  }
+
+  /** The workspace rules over every server and spec, then the findings as printed. */
+  finish(ws: Workspace): Finding[] {
+    const directives: Directive[] = [];
+    for (const src of ws.texts.values()) directives.push(...parseDirectives(src));
+    const source = (path: string) => ws.texts.get(path)?.text;
+    for (const rule of this.enabled) {
+      if (rule.scope !== "server") this.run(rule, ws.servers, ws.specs, directives, source);
+    }
+    const suppressions = new Suppressions(directives);
+    const seen = new Set<string>();
+    const findings: Finding[] = [];
+    for (const r of this.raws) {
+      if (suppressions.suppressed(r.rule, r.file, r.line)) continue;
+      if (ignored(this.opts.config, r.rule, r.file)) continue;
+      const f: Finding = {
+        rule: r.rule,
+        severity: r.severity,
+        message: printable(relabel(r.message, this.roots)),
+        file: displayPath(r.file, this.roots),
+        line: r.line,
+        column: r.column,
+      };
+      if (r.node !== undefined) f.node = r.node.startsWith("/") ? displayPath(r.node, this.roots) : r.node;
+      const key = `${f.rule}\0${f.file}\0${f.line}\0${f.column}\0${f.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      findings.push(f);
+    }
+    return findings.sort(compareFindings);
+  }
+
+  private run(
+    rule: Rule,
+    servers: readonly Server[],
+    specs: Workspace["specs"],
+    directives: readonly Directive[],
+    source: (path: string) => string | undefined,
+  ): void {
+    const configured = this.opts.config.rules.get(rule.name);
     const found: Raw[] = [];
     let broken: string | undefined;
     const ctx: RuleContext = {
-      servers: ws.servers,
-      specs: ws.specs,
+      servers,
+      specs,
       directives,
-      knownRuleNames: names,
-      enabledRules: enabled.map((r) => ({ name: r.name, reads: r.reads })),
+      knownRuleNames: this.names,
+      enabledRules: this.enabledInfo,
       majorsOf: (s: Server) =>
         s.major === undefined ? SUPPORTED_MAJORS : isSupportedMajor(s.major) ? [s.major] : [],
-      today,
-      source: (path: string) => ws.texts.get(path)?.text,
+      today: this.today,
+      source,
       report: (r: Report) => {
         const file = r.file ?? r.at?.file;
         const line = r.line !== undefined ? r.line : (r.at?.line ?? null);
@@ -153,37 +212,24 @@ export function runRules(ws: Workspace, opts: EngineOptions): Finding[] {
       const err = e as Error;
       broken = `it threw \`${(err?.message ?? String(e)).split("\n")[0]}\``;
     }
-    raws.push(...found);
+    for (const r of found) this.raws.push(r);
     if (broken !== undefined) {
-      raws.push({
+      this.raws.push({
         rule: rule.name,
         severity: "error",
         message: `internal error in rule \`${rule.name}\`: ${broken}; its findings may be incomplete (please report it)`,
-        file: fallbackFile,
+        file: this.fallbackFile,
         line: null,
         column: null,
       });
     }
   }
+}
 
-  const seen = new Set<string>();
-  const findings: Finding[] = [];
-  for (const r of raws) {
-    if (suppressions.suppressed(r.rule, r.file, r.line)) continue;
-    if (ignored(opts.config, r.rule, r.file)) continue;
-    const f: Finding = {
-      rule: r.rule,
-      severity: r.severity,
-      message: printable(relabel(r.message, ws.roots)),
-      file: displayPath(r.file, ws.roots),
-      line: r.line,
-      column: r.column,
-    };
-    if (r.node !== undefined) f.node = r.node.startsWith("/") ? displayPath(r.node, ws.roots) : r.node;
-    const key = `${f.rule}\0${f.file}\0${f.line}\0${f.column}\0${f.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    findings.push(f);
-  }
-  return findings.sort(compareFindings);
+/** Every rule over a workspace discovery has finished (what lint() does, without streaming). */
+export function runRules(ws: Workspace, opts: EngineOptions): Finding[] {
+  const run = new RuleRun(opts, ws.roots);
+  const source = (path: string) => ws.texts.get(path)?.text;
+  for (const s of ws.servers) run.server(s, source);
+  return run.finish(ws);
 }

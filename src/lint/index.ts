@@ -3,9 +3,10 @@ import { relative, resolve } from "node:path";
 import { isSupportedMajor, SUPPORTED_MAJORS } from "../pg/catalog/index.js";
 import { CONFIG_FILENAME, EMPTY_CONFIG, findConfig, type LintConfig, loadConfig } from "./config.js";
 import { discover } from "./discover.js";
-import { displayPath, runRules } from "./engine.js";
+import { displayPath, RuleRun } from "./engine.js";
 import type { Finding } from "./model.js";
 import { knownRuleNames } from "./registry.js";
+import { retainForWorkspace } from "./retain.js";
 
 export interface LintRequest {
   paths: readonly string[];
@@ -18,6 +19,8 @@ export interface LintRequest {
   config: string | undefined;
   /** "today" for date-dependent rules (CliIO.now); default: the clock */
   today?: Date;
+  /** keep every parsed fact until the workspace rules run (tests compare with the slimmed run) */
+  keepAll?: boolean;
 }
 
 export type LintOutcome =
@@ -54,17 +57,21 @@ export async function lint(req: LintRequest): Promise<LintOutcome> {
     config = r.config;
   }
   const postgres = req.postgres ?? config.postgres;
+  const roots = req.paths.map((given) => ({ given, abs: resolve(req.cwd, given) }));
+  const run = new RuleRun({ fs: req.fs, config, ...(req.today ? { today: req.today } : {}) }, roots);
+  // Each server is judged by the server-scope rules as soon as it is read, then slimmed: a
+  // fleet's parsed pg_hba.conf files are never all in memory at once.
   const found = await discover(req.paths, {
     cwd: req.cwd,
     fs: req.fs,
     postgres,
     postgresFrom: req.postgres !== undefined ? "--postgres" : `\`postgres\` in ${CONFIG_FILENAME}`,
+    onServer: (server, source) => {
+      run.server(server, source);
+      if (!req.keepAll) retainForWorkspace(server);
+    },
   });
-  const findings = runRules(found.workspace, {
-    fs: req.fs,
-    config,
-    ...(req.today ? { today: req.today } : {}),
-  });
+  const findings = run.finish(found.workspace);
   const notes: string[] = [];
   // Say plainly when a version could not be inferred: the checks that depend on it then only
   // report what every supported version rejects.

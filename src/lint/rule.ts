@@ -58,6 +58,13 @@ export interface Rule {
   filesystem?: boolean;
   /** the facts it needs: when discovery could not read one, unreadable-file names this rule */
   reads: readonly FactKind[];
+  /**
+   * "server": judges each server on its own (ctx.servers holds one server, ctx.specs and
+   * ctx.directives are empty); lint runs it as soon as discovery has the server and then keeps
+   * only what workspace rules read (lint/retain.ts). "workspace": compares servers (topology,
+   * an upstream's pg_hba.conf), reads specs or suppression comments; runs once over everything.
+   */
+  scope: "server" | "workspace";
   check(ctx: RuleContext): void;
 }
 

@@ -45,7 +45,14 @@ export function formatSarif(findings: readonly Finding[], ctx: FormatContext): s
   for (const f of findings) {
     if (!rules.some((r) => r.name === f.rule)) {
       // a finding of a rule the context does not describe (tests): describe it minimally
-      rules.push({ name: f.rule, severity: f.severity, summary: f.rule, reads: [], check: () => {} });
+      rules.push({
+        name: f.rule,
+        severity: f.severity,
+        summary: f.rule,
+        reads: [],
+        scope: "workspace",
+        check: () => {},
+      });
     }
   }
   const index = new Map(rules.map((r, i) => [r.name, i]));

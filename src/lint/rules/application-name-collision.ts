@@ -12,6 +12,7 @@ export const applicationNameCollision: Rule = {
   severity: "warning",
   summary: "two standbys with the same application_name, or the default `walreceiver` (topology)",
   reads: ["conf", "datadir"],
+  scope: "workspace",
   check(ctx) {
     const seen = new Map<string, string>();
     for (const node of nodesOf(ctx.servers)) {

@@ -11,6 +11,7 @@ export const archiveNoopCommand: Rule = {
   severity: "warning",
   summary: "archive_command that archives nothing (`true`, `cd .`, `/bin/true`)",
   reads: ["conf"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       const mode = settingValue(server, "archive_mode").trim().toLowerCase();

@@ -7,6 +7,7 @@ export const confAutoOverrides: Rule = {
   severity: "warning",
   summary: "postgresql.auto.conf overrides a value set in postgresql.conf",
   reads: ["conf", "datadir"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       const conf = server.conf;

@@ -12,6 +12,7 @@ export const confDuplicateSetting: Rule = {
   severity: "warning",
   summary: "the same parameter set twice in one file, or in two files of one include_dir",
   reads: ["conf"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       const conf = server.conf;

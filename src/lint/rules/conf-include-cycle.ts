@@ -7,6 +7,7 @@ export const confIncludeCycle: Rule = {
   severity: "error",
   summary: "include recursion, or includes nested deeper than the server allows",
   reads: ["conf"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       for (const p of confProblems(server, ["include-cycle", "include-depth", "include-recursion"])) {

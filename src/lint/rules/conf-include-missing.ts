@@ -7,6 +7,7 @@ export const confIncludeMissing: Rule = {
   severity: "error",
   summary: "an `include` or `include_dir` target that is missing",
   reads: ["conf"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       for (const p of confProblems(server, [

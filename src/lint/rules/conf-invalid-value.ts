@@ -34,6 +34,7 @@ export const confInvalidValue: Rule = {
   severity: "error",
   summary: "a value of the wrong type, enum value, range or unit",
   reads: ["conf"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       const all = ctx.majorsOf(server);

@@ -8,6 +8,7 @@ export const confRemovedParameter: Rule = {
   severity: "error",
   summary: "a parameter removed in this version, with its replacement",
   reads: ["conf"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       const majors = ctx.majorsOf(server);

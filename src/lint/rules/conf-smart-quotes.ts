@@ -36,6 +36,7 @@ export const confSmartQuotes: Rule = {
   severity: "error",
   summary: "typographic quotes (‘ ’ “ ”) where postgresql.conf needs '",
   reads: ["conf"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       const conf = server.conf;

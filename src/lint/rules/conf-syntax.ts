@@ -7,6 +7,7 @@ export const confSyntax: Rule = {
   severity: "error",
   summary: "a line of postgresql.conf the server's parser rejects",
   reads: ["conf"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       for (const p of confProblems(server, ["syntax", "too-many-errors"])) {

@@ -8,6 +8,7 @@ export const confUnknownParameter: Rule = {
   severity: "error",
   summary: "a parameter name the version does not know; suggests the closest",
   reads: ["conf"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       const majors = ctx.majorsOf(server);

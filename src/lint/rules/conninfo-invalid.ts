@@ -1,3 +1,4 @@
+import { valueColumnOf } from "../../pg/conf/index.js";
 import { parseConninfo } from "../../pg/conninfo.js";
 import { effective } from "../facts.js";
 import type { Rule } from "../rule.js";
@@ -12,6 +13,7 @@ export const conninfoInvalid: Rule = {
   severity: "error",
   summary: "a primary_conninfo libpq cannot parse",
   reads: ["conf"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       const s = effective(server, "primary_conninfo");
@@ -24,7 +26,7 @@ export const conninfoInvalid: Rule = {
       if (!p) continue;
       ctx.report({
         at: s,
-        column: s.valueColumns[p.column - 1] ?? s.valueColumn,
+        column: valueColumnOf(s, p.column) ?? s.valueColumn,
         message: `\`primary_conninfo\` cannot be parsed by libpq: ${p.message}; the standby never connects`,
         server,
       });

@@ -1,3 +1,4 @@
+import { valueColumnOf } from "../../pg/conf/index.js";
 import { parseConninfo } from "../../pg/conninfo.js";
 import { effective } from "../facts.js";
 import type { Rule } from "../rule.js";
@@ -8,6 +9,7 @@ export const conninfoPlaintextPassword: Rule = {
   severity: "error",
   summary: "`password=` inside primary_conninfo",
   reads: ["conf"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       const s = effective(server, "primary_conninfo");
@@ -17,7 +19,7 @@ export const conninfoPlaintextPassword: Rule = {
       if (!p) continue;
       ctx.report({
         at: s,
-        column: s.valueColumns[p.column - 1] ?? s.valueColumn,
+        column: valueColumnOf(s, p.column) ?? s.valueColumn,
         message:
           "`primary_conninfo` holds the replication password in cleartext: it is committed and copied with the config; remove it and put it in a password file (`passfile=` or ~/.pgpass of the server's OS user, mode 0600)",
         server,

@@ -1,3 +1,4 @@
+import { valueColumnOf } from "../../pg/conf/index.js";
 import { parseConninfo } from "../../pg/conninfo.js";
 import { effective, isLocalHost, settingValue } from "../facts.js";
 import type { Server } from "../model.js";
@@ -28,6 +29,7 @@ export const conninfoSelfHost: Rule = {
   severity: "warning",
   summary: "a standby whose primary_conninfo points at itself",
   reads: ["conf"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       if (server.dataDir?.standbySignal === false) continue;
@@ -44,7 +46,7 @@ export const conninfoSelfHost: Rule = {
         const param = ci.params.filter((x) => x.keyword === "hostaddr" || x.keyword === "host").at(-1);
         ctx.report({
           at: s,
-          column: param ? (s.valueColumns[param.column - 1] ?? s.valueColumn) : s.valueColumn,
+          column: param ? (valueColumnOf(s, param.column) ?? s.valueColumn) : s.valueColumn,
           message: `\`primary_conninfo\` points at this server itself: ${why}; name the upstream's address`,
           server,
         });

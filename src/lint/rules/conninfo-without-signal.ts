@@ -11,6 +11,7 @@ export const conninfoWithoutSignal: Rule = {
   severity: "warning",
   summary: "primary_conninfo set but no standby.signal",
   reads: ["conf", "datadir"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       const d = server.dataDir;

@@ -17,6 +17,7 @@ export const datadirOwner: Rule = {
   summary: "data directory or its files not owned by the database user",
   filesystem: true,
   reads: ["datadir"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       const dd = server.dataDir;

@@ -10,6 +10,7 @@ export const datadirPermissions: Rule = {
   summary: "data directory not 0700 (or 0750 with group access)",
   filesystem: true,
   reads: [],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       const dd = server.dataDir;

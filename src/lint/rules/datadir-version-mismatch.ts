@@ -14,6 +14,7 @@ export const datadirVersionMismatch: Rule = {
     "the data directory's PG_VERSION differs from the cluster's version (Debian path, spec, or --postgres)",
   filesystem: true,
   reads: ["datadir"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       const dd = server.dataDir;

@@ -9,6 +9,7 @@ export const durabilityOff: Rule = {
   severity: "error",
   summary: "fsync, full_page_writes off, or synchronous_commit off on a primary with sync standbys",
   reads: ["conf"],
+  scope: "workspace",
   check(ctx) {
     for (const node of nodesOf(ctx.servers)) {
       const server = node.server;

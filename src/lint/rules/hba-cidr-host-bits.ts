@@ -8,6 +8,7 @@ export const hbaCidrHostBits: Rule = {
   severity: "warning",
   summary: "an address with host bits set (`192.168.1.5/24`)",
   reads: ["hba"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       for (const line of newestHba(server)?.lines ?? []) {

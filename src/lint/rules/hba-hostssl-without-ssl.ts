@@ -29,6 +29,7 @@ export const hbaHostsslWithoutSsl: Rule = {
   severity: "error",
   summary: "hostssl lines while ssl = off",
   reads: ["hba", "conf"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       const lines = (newestHba(server)?.lines ?? []).filter((l) => l.type === "hostssl");

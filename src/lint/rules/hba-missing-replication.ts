@@ -41,6 +41,7 @@ export const hbaMissingReplication: Rule = {
   summary:
     "no `replication` line admitting the replication user from a standby's address (`all` does not match replication)",
   reads: ["hba", "conf"],
+  scope: "workspace",
   check(ctx) {
     for (const standby of ctx.servers) {
       if (standby.dataDir?.standbySignal === false) continue;

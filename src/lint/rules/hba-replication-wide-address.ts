@@ -16,6 +16,7 @@ export const hbaReplicationWideAddress: Rule = {
   severity: "error",
   summary: "replication allowed from 0.0.0.0/0, ::/0, `all`, or a prefix wider than /16",
   reads: ["hba"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       for (const line of newestHba(server)?.lines ?? []) {

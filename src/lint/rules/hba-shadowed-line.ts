@@ -8,6 +8,7 @@ export const hbaShadowedLine: Rule = {
   severity: "warning",
   summary: "a line that can never match because an earlier line matches everything it would",
   reads: ["hba"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       const lines = newestHba(server)?.lines ?? [];

@@ -7,6 +7,7 @@ export const hbaSyntax: Rule = {
   severity: "error",
   summary: "a pg_hba.conf line the server rejects",
   reads: ["hba"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       for (const p of hbaProblemsInAll(server)) {

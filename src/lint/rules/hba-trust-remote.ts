@@ -7,6 +7,7 @@ export const hbaTrustRemote: Rule = {
   severity: "error",
   summary: "`trust` on a non-local line",
   reads: ["hba"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       for (const line of newestHba(server)?.lines ?? []) {

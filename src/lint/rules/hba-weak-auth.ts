@@ -10,6 +10,7 @@ export const hbaWeakAuth: Rule = {
   severity: "warning",
   summary: "`md5` or `password` authentication (`password` is cleartext; md5 is deprecated in 18)",
   reads: ["hba"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       const majors = ctx.majorsOf(server);

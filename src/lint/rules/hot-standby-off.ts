@@ -9,6 +9,7 @@ export const hotStandbyOff: Rule = {
   severity: "warning",
   summary: "hot_standby = off on a standby",
   reads: ["conf", "datadir"],
+  scope: "workspace",
   check(ctx) {
     for (const node of nodesOf(ctx.servers)) {
       if (!node.standby) continue;

@@ -31,6 +31,7 @@ export const listenAddressesLocal: Rule = {
   severity: "error",
   summary: "a primary listening only on localhost while standbys connect over the network",
   reads: ["conf", "hba"],
+  scope: "workspace",
   check(ctx) {
     const nodes = nodesOf(ctx.servers);
     for (const node of nodes) {

@@ -13,6 +13,7 @@ export const pgpassPermissions: Rule = {
   summary: ".pgpass / passfile group- or world-readable",
   filesystem: true,
   reads: ["conf", "datadir"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       for (const p of server.passfiles ?? []) {

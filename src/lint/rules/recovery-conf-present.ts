@@ -8,6 +8,7 @@ export const recoveryConfPresent: Rule = {
   severity: "error",
   summary: "recovery.conf on postgresql 12 and later",
   reads: ["datadir"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       const dd = server.dataDir;

@@ -1,3 +1,4 @@
+import { valueColumnOf } from "../../pg/conf/index.js";
 import { parseConninfo } from "../../pg/conninfo.js";
 import {
   admitsReplication,
@@ -25,6 +26,7 @@ export const replicationUnencrypted: Rule = {
   severity: "warning",
   summary: "replication over the network without TLS (host line, or sslmode disable/allow/prefer)",
   reads: ["hba", "conf"],
+  scope: "workspace",
   check(ctx) {
     for (const server of ctx.servers) {
       for (const line of newestHba(server)?.lines ?? []) {
@@ -61,7 +63,7 @@ export const replicationUnencrypted: Rule = {
         v.sslmode === undefined ? "no `sslmode` (the default is `prefer`)" : `\`sslmode=${sslmode}\``;
       ctx.report({
         at: s,
-        column: param ? (s.valueColumns[param.column - 1] ?? s.valueColumn) : s.valueColumn,
+        column: param ? (valueColumnOf(s, param.column) ?? s.valueColumn) : s.valueColumn,
         message: `\`primary_conninfo\` connects to \`${host}\` with ${said}: libpq goes on without TLS when the upstream does not offer it, and the whole database crosses the network in cleartext; use \`sslmode=verify-full\` (or at least \`require\`)`,
         server,
       });

@@ -12,6 +12,7 @@ export const secretFileReadable: Rule = {
   summary: "a config file holding a password readable by group or others",
   filesystem: true,
   reads: ["conf"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       const s = effective(server, "primary_conninfo");

@@ -7,6 +7,7 @@ export const signalFilesConflict: Rule = {
   severity: "warning",
   summary: "standby.signal and recovery.signal both present",
   reads: ["datadir"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       const d = server.dataDir;

@@ -11,6 +11,7 @@ export const slotUnboundedWal: Rule = {
   severity: "warning",
   summary: "slots in use with max_slot_wal_keep_size = -1 (13+)",
   reads: ["conf"],
+  scope: "workspace",
   check(ctx) {
     const nodes = nodesOf(ctx.servers);
     for (const node of nodes) {

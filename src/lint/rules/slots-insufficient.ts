@@ -8,6 +8,7 @@ export const slotsInsufficient: Rule = {
   severity: "error",
   summary: "max_replication_slots below the slots needed",
   reads: ["conf", "spec"],
+  scope: "workspace",
   check(ctx) {
     reportSpecProblems(ctx, "slots-insufficient");
     const nodes = nodesOf(ctx.servers);

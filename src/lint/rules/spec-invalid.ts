@@ -12,6 +12,7 @@ export const specInvalid: Rule = {
   severity: "error",
   summary: "a topology spec that `pgrepl-gen validate` rejects",
   reads: ["spec"],
+  scope: "workspace",
   check(ctx) {
     for (const spec of ctx.specs) {
       for (const p of spec.problems) {

@@ -16,6 +16,7 @@ export const staleRecoveryTarget: Rule = {
   severity: "warning",
   summary: "recovery_target_* left in a standby's config",
   reads: ["conf", "datadir"],
+  scope: "workspace",
   check(ctx) {
     for (const node of nodesOf(ctx.servers)) {
       if (!node.standby) continue;

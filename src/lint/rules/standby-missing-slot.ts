@@ -33,6 +33,7 @@ export const standbyMissingSlot: Rule = {
   severity: "warning",
   summary: "a standby without primary_slot_name (an error when no wal_keep_size or archive fallback either)",
   reads: ["conf", "datadir"],
+  scope: "workspace",
   check(ctx) {
     for (const server of ctx.servers) {
       const signal = server.dataDir?.standbySignal ?? null;

@@ -12,6 +12,7 @@ export const standbyNoUpstream: Rule = {
   severity: "error",
   summary: "standby.signal with neither primary_conninfo nor restore_command",
   reads: ["conf", "datadir"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       const d = server.dataDir;

@@ -13,6 +13,7 @@ export const standbyParamsLower: Rule = {
   severity: "error",
   summary: "a standby's max_connections, … below its primary's (topology)",
   reads: ["conf"],
+  scope: "workspace",
   check(ctx) {
     for (const node of nodesOf(ctx.servers)) {
       const up = node.upstream;

@@ -12,6 +12,7 @@ export const suppressionInvalid: Rule = {
   severity: "warning",
   summary: "a suppression comment with an unknown rule, a form lint does not read, or no reason",
   reads: [],
+  scope: "workspace",
   check(ctx) {
     for (const d of ctx.directives) {
       const at = { file: d.file, line: d.line, column: d.column };

@@ -11,6 +11,7 @@ export const syncCommitLocal: Rule = {
   severity: "warning",
   summary: "synchronous standbys configured but synchronous_commit = local/off",
   reads: ["conf"],
+  scope: "workspace",
   check(ctx) {
     for (const node of nodesOf(ctx.servers)) {
       if (!node.sync?.parsed.ok) continue;

@@ -12,6 +12,7 @@ export const syncNamesUnmatched: Rule = {
   severity: "error",
   summary: "a name in synchronous_standby_names that no standby uses as application_name",
   reads: ["conf", "datadir"],
+  scope: "workspace",
   check(ctx) {
     const nodes = nodesOf(ctx.servers);
     for (const node of nodes) {

@@ -11,6 +11,7 @@ export const syncNumTooHigh: Rule = {
   severity: "error",
   summary: "a FIRST/ANY N larger than the candidates",
   reads: ["conf", "spec"],
+  scope: "workspace",
   check(ctx) {
     reportSpecProblems(ctx, "sync-num-too-high");
     const nodes = nodesOf(ctx.servers);

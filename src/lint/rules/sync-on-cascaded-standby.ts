@@ -12,6 +12,7 @@ export const syncOnCascadedStandby: Rule = {
   severity: "warning",
   summary: "synchronous_standby_names naming a standby that does not stream from the primary",
   reads: ["conf", "spec"],
+  scope: "workspace",
   check(ctx) {
     reportSpecProblems(ctx, "sync-on-cascaded-standby");
     const nodes = nodesOf(ctx.servers);

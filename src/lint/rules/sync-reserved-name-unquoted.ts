@@ -7,6 +7,7 @@ export const syncReservedNameUnquoted: Rule = {
   severity: "error",
   summary: "a standby named first or any written unquoted in synchronous_standby_names",
   reads: ["conf"],
+  scope: "workspace",
   check(ctx) {
     for (const node of nodesOf(ctx.servers)) {
       const sync = node.sync;

@@ -7,6 +7,7 @@ export const syncSingleCandidate: Rule = {
   severity: "warning",
   summary: "exactly one synchronous candidate",
   reads: ["conf"],
+  scope: "workspace",
   check(ctx) {
     for (const node of nodesOf(ctx.servers)) {
       const p = node.sync?.parsed;

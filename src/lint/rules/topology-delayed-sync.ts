@@ -10,6 +10,7 @@ export const topologyDelayedSync: Rule = {
   summary:
     "a delayed standby (apply_delay) that is a synchronous candidate while synchronous_commit is remote_apply",
   reads: ["spec", "conf"],
+  scope: "workspace",
   check(ctx) {
     reportSpecProblems(ctx, "topology-delayed-sync");
     const nodes = nodesOf(ctx.servers);

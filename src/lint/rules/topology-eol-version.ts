@@ -10,6 +10,7 @@ export const topologyEolVersion: Rule = {
   severity: "info",
   summary: "a PostgreSQL major version past its end of life on the day lint runs",
   reads: ["spec"],
+  scope: "workspace",
   check(ctx) {
     for (const spec of ctx.specs) {
       const t = spec.topology;

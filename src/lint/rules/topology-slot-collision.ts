@@ -8,6 +8,7 @@ export const topologySlotCollision: Rule = {
   severity: "error",
   summary: "two standbys using the same slot on one upstream",
   reads: ["spec", "conf"],
+  scope: "workspace",
   check(ctx) {
     reportSpecProblems(ctx, "topology-slot-collision");
     const seen = new Map<string, string>();

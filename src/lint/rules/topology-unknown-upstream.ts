@@ -11,6 +11,7 @@ export const topologyUnknownUpstream: Rule = {
   severity: "error",
   summary: "an upstream naming no node",
   reads: ["spec", "conf"],
+  scope: "workspace",
   check(ctx) {
     reportSpecProblems(ctx, "topology-unknown-upstream");
     for (const node of nodesOf(ctx.servers)) {

@@ -7,6 +7,7 @@ export const topologyUpstreamCycle: Rule = {
   severity: "error",
   summary: "cascading upstreams forming a cycle",
   reads: ["spec", "conf"],
+  scope: "workspace",
   check(ctx) {
     reportSpecProblems(ctx, "topology-upstream-cycle");
     for (const node of nodesOf(ctx.servers)) {

@@ -14,6 +14,7 @@ export const unreadableFile: Rule = {
   severity: "info",
   summary: "a file of the tree that lint may not read (says which rules could not run)",
   reads: [],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       for (const g of server.gaps) {

@@ -11,6 +11,7 @@ export const walLevelInsufficient: Rule = {
   severity: "error",
   summary: "wal_level = minimal where replication is configured",
   reads: ["conf", "spec"],
+  scope: "workspace",
   check(ctx) {
     reportSpecProblems(ctx, "wal-level-insufficient");
     const nodes = nodesOf(ctx.servers);

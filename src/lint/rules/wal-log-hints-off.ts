@@ -13,6 +13,7 @@ export const walLogHintsOff: Rule = {
   severity: "info",
   summary: "wal_log_hints off and no data checksums",
   reads: ["conf", "datadir"],
+  scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
       if (server.dataDir?.dataChecksums !== false || server.conf === null) continue;

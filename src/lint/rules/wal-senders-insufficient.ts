@@ -13,6 +13,7 @@ export const walSendersInsufficient: Rule = {
   severity: "error",
   summary: "max_wal_senders below standbys + base-backup headroom",
   reads: ["conf", "spec"],
+  scope: "workspace",
   check(ctx) {
     reportSpecProblems(ctx, "wal-senders-insufficient");
     const nodes = nodesOf(ctx.servers);

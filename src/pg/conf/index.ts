@@ -28,6 +28,8 @@ export {
   parseConfigTree,
   parseConfText,
   type SourceRef,
+  type ValueColumns,
   valueColumnAt,
+  valueColumnOf,
 } from "./parse.js";
 export { type DecodedValue, decodeQuoted } from "./value.js";

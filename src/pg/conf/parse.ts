@@ -51,10 +51,14 @@ export interface ConfSetting {
   /**
    * For each character (code point) of value, the column it came from, so a finding inside
    * a value (a conninfo keyword at column c of the value) points into the file:
-   * valueColumns[c - 1].
+   * valueColumnOf(setting, c). Most values sit on their line one column per character: those
+   * keep only the first column and the length (a fleet's settings held an array each).
    */
-  valueColumns: number[];
+  valueColumns: ValueColumns;
 }
+
+/** The columns of a value's characters: each one, or `first` + k when they run on without a gap. */
+export type ValueColumns = readonly number[] | { readonly first: number; readonly length: number };
 
 export type ConfProblemCode =
   | "syntax"
@@ -582,12 +586,19 @@ class TreeParser {
     }
     // Offsets of a value map to columns on the same line (no token spans lines).
     // one column per character of the value (a surrogate pair is one character)
-    const valueColumns: number[] = [];
+    let first = 0;
+    let n = 0;
+    let columns: number[] | null = null;
     for (let k = 0; k < decoded.value.length; k++) {
       const c = decoded.value.charCodeAt(k);
       if (c >= 0xdc00 && c <= 0xdfff && k > 0) continue;
-      valueColumns.push(col(valueTok.start + (decoded.offsets[k] ?? 0), line));
+      const at = col(valueTok.start + (decoded.offsets[k] ?? 0), line);
+      if (n === 0) first = at;
+      if (columns === null && at !== first + n) columns = Array.from({ length: n }, (_, i) => first + i);
+      columns?.push(at);
+      n++;
     }
+    const valueColumns: ValueColumns = columns ?? { first, length: n };
     this.settings.push({
       name: nameTok.text,
       key,
@@ -697,5 +708,12 @@ export function parseConfText(
 /** The file column of the character at 1-based column `c` of a setting's value (clamped to the value). */
 export function valueColumnAt(s: ConfSetting, c: number): number {
   if (s.valueColumns.length === 0) return s.valueColumn;
-  return s.valueColumns[Math.min(Math.max(c, 1), s.valueColumns.length) - 1] as number;
+  return valueColumnOf(s, Math.min(Math.max(c, 1), s.valueColumns.length)) as number;
+}
+
+/** The file column of the character at 1-based column `c` of a setting's value; undefined outside it. */
+export function valueColumnOf(s: ConfSetting, c: number): number | undefined {
+  const v = s.valueColumns;
+  if (!Number.isInteger(c) || c < 1 || c > v.length) return undefined;
+  return "first" in v ? v.first + c - 1 : v[c - 1];
 }

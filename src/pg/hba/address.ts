@@ -61,10 +61,11 @@ export function parseIPv4(s: string): IpAddress | null {
     if (i !== s.length) return null;
     const max = [0xffffffff, 0xffffff, 0xffff, 0xff][parts.length] as number;
     if (val > max) return null;
-    const bytes = [...parts];
+    const tail: number[] = [];
     const rest = 4 - parts.length;
-    for (let k = rest - 1; k >= 0; k--) bytes.push(Math.floor(val / 256 ** k) % 256);
-    return { family: 4, bytes };
+    for (let k = rest - 1; k >= 0; k--) tail.push(Math.floor(val / 256 ** k) % 256);
+    // spread: an array of exactly 4 (one grown by push keeps room for 16; lint holds many)
+    return { family: 4, bytes: [...parts, ...tail] };
   }
 }
 
@@ -132,13 +133,10 @@ export function cidrMask(bitsText: string, family: 4 | 6): number[] | null {
 }
 
 export function maskFromPrefix(bits: number, family: 4 | 6): number[] {
-  const n = family === 4 ? 4 : 16;
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
+  return Array.from({ length: family === 4 ? 4 : 16 }, (_, i) => {
     const b = Math.max(0, Math.min(8, bits - i * 8));
-    out.push((0xff << (8 - b)) & 0xff);
-  }
-  return out;
+    return (0xff << (8 - b)) & 0xff;
+  });
 }
 
 /** The prefix length of a contiguous mask, else null. */

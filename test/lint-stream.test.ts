@@ -1,0 +1,168 @@
+/**
+ * lint judges each server by its server-scope rules as soon as discovery has it, then keeps only
+ * what workspace rules read (src/lint/retain.ts). Both shortcuts must change nothing:
+ * - every rule declared `scope: "server"` finds the same with all servers at once as with one
+ *   server at a time (a rule that compares servers must say "workspace");
+ * - lint with the slimmed servers finds the same as lint keeping every fact (`keepAll`),
+ * on every golden fixture tree and on generated fleets where standbys and upstreams meet
+ * (hba-missing-replication, replication-unencrypted, listen-addresses-local read upstreams'
+ * pg_hba.conf records).
+ */
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { EMPTY_CONFIG } from "../src/lint/config.js";
+import { discover } from "../src/lint/discover.js";
+import { runRules } from "../src/lint/engine.js";
+import { lint } from "../src/lint/index.js";
+import type { Finding } from "../src/lint/model.js";
+import { RULES } from "../src/lint/registry.js";
+import { ROOT } from "./support/cli.js";
+
+const TODAY = new Date("2026-06-01T00:00:00Z");
+
+interface Case {
+  name: string;
+  cwd: string;
+  paths: string[];
+  fs: boolean;
+  postgres: number | undefined;
+}
+
+/** A golden case's args.txt as lint() arguments (only the options those files use). */
+function goldenCases(): Case[] {
+  const out: Case[] = [];
+  for (const kind of ["ok", "err"]) {
+    const base = join(ROOT, "fixtures", "lint", kind);
+    for (const name of readdirSync(base).sort()) {
+      const cwd = join(base, name);
+      const argsFile = join(cwd, "args.txt");
+      const args = existsSync(argsFile) ? readFileSync(argsFile, "utf8").trim().split(/\s+/) : ["."];
+      const c: Case = { name: `${kind}/${name}`, cwd, paths: [], fs: true, postgres: undefined };
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i] as string;
+        if (a === "--no-fs") c.fs = false;
+        else if (a === "--postgres") c.postgres = Number(args[++i]);
+        else if (a === "--fail-on") i++;
+        else c.paths.push(a);
+      }
+      out.push(c);
+    }
+  }
+  return out;
+}
+
+async function streamed(c: Case, keepAll: boolean): Promise<Finding[]> {
+  const r = await lint({ ...c, config: undefined, today: TODAY, keepAll });
+  if (!r.ok) throw new Error(r.error);
+  return r.findings;
+}
+
+/** Every rule over the whole workspace at once, server-scope rules included (no streaming). */
+async function allAtOnce(c: Case): Promise<Finding[]> {
+  const found = await discover(c.paths, {
+    cwd: c.cwd,
+    fs: c.fs,
+    postgres: c.postgres,
+    postgresFrom: "--postgres",
+  });
+  const rules = RULES.map((r) => ({ ...r, scope: "workspace" as const }));
+  return runRules(found.workspace, { fs: c.fs, config: EMPTY_CONFIG, today: TODAY, rules });
+}
+
+async function oneAtATime(c: Case): Promise<Finding[]> {
+  const found = await discover(c.paths, {
+    cwd: c.cwd,
+    fs: c.fs,
+    postgres: c.postgres,
+    postgresFrom: "--postgres",
+  });
+  return runRules(found.workspace, { fs: c.fs, config: EMPTY_CONFIG, today: TODAY });
+}
+
+describe("server-scope rules and slimmed servers change no finding: golden trees", () => {
+  const cases = goldenCases();
+  it("the fixtures are there", () => {
+    expect(cases.length).toBeGreaterThan(50);
+  });
+  for (const c of cases) {
+    it(c.name, async () => {
+      expect(await oneAtATime(c)).toEqual(await allAtOnce(c));
+      expect(await streamed(c, false)).toEqual(await streamed(c, true));
+    });
+  }
+});
+
+// ---- generated fleets -------------------------------------------------------------------------
+
+const hosts = ["10.0.0.1", "10.0.0.2", "10.0.0.3", "db1.example"];
+const hbaRecord = fc
+  .tuple(
+    fc.constantFrom("local", "host", "hostssl", "hostnossl"),
+    fc.constantFrom("all", "replication", "app", '"replication"', "replication,app"),
+    fc.constantFrom("all", "repl", "+grp", "app"),
+    fc.constantFrom("10.0.0.0/24", "10.0.0.2/32", "127.0.0.1/32", "all", "samenet", "db2.example"),
+    fc.constantFrom("scram-sha-256", "md5", "trust", "reject", "cert"),
+  )
+  .map(([t, d, u, a, m]) => (t === "local" ? `local ${d} ${u} ${m}` : `${t} ${d} ${u} ${a} ${m}`));
+
+const cluster = fc.record({
+  listen: fc.constantFrom("localhost", "*", "10.0.0.1", "10.0.0.2", "localhost,10.0.0.3"),
+  port: fc.constantFrom(5432, 5433),
+  standby: fc.boolean(),
+  upstream: fc.constantFrom(...hosts),
+  upstreamPort: fc.constantFrom(5432, 5433),
+  sslmode: fc.constantFrom("", " sslmode=require", " sslmode=prefer"),
+  hba: fc.array(hbaRecord, { maxLength: 8 }),
+});
+
+describe("generated fleets: streamed lint finds what lint keeping everything finds", () => {
+  const tmp = mkdtempSync(join(tmpdir(), "pgrepl-lint-stream-"));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  let n = 0;
+  it("on 60 fleets of 2–6 clusters", async () => {
+    let fired = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(cluster, { minLength: 2, maxLength: 6 }), async (clusters) => {
+        const root = join(tmp, String(n++));
+        clusters.forEach((k, i) => {
+          const etc = join(root, "etc/postgresql/15", `c${i}`);
+          const data = join(root, "var/lib/postgresql/15", `c${i}`);
+          mkdirSync(etc, { recursive: true });
+          mkdirSync(data, { recursive: true });
+          writeFileSync(
+            join(etc, "postgresql.conf"),
+            `data_directory = '${data}'\nhba_file = '${join(etc, "pg_hba.conf")}'\nport = ${k.port}\nlisten_addresses = '${k.listen}'\nwal_level = replica\n`,
+          );
+          writeFileSync(join(etc, "pg_hba.conf"), `${k.hba.join("\n")}\n`);
+          writeFileSync(join(data, "PG_VERSION"), "15\n");
+          if (k.standby) {
+            writeFileSync(join(data, "standby.signal"), "");
+            writeFileSync(
+              join(data, "postgresql.auto.conf"),
+              `primary_conninfo = 'host=${k.upstream} port=${k.upstreamPort} user=repl application_name=c${i}${k.sslmode}'\n`,
+            );
+          }
+        });
+        const c: Case = { name: root, cwd: root, paths: ["etc/postgresql"], fs: false, postgres: undefined };
+        const slim = await streamed(c, false);
+        expect(slim).toEqual(await streamed(c, true));
+        expect(await oneAtATime(c)).toEqual(await allAtOnce(c));
+        if (slim.some((f) => ["hba-missing-replication", "listen-addresses-local"].includes(f.rule))) fired++;
+      }),
+      { numRuns: 60 },
+    );
+    // the property means something only if upstreams' records were read in some fleets
+    expect(fired).toBeGreaterThan(0);
+  }, 120_000);
+});
