@@ -128,6 +128,9 @@ describe("postgresql.conf values", () => {
       14,
       undefined,
     ]);
+    // an unquoted value after an emoji: one column per character (the fuzzer found the last one off by one)
+    const emoji = tree({ [CONF]: "a.b \u{1F600}xy\n" }).settings[0] as ConfSetting;
+    expect([1, 2, 3].map((c) => valueColumnOf(emoji, c))).toEqual([5, 6, 7]);
   });
 
   it("maps a conninfo column inside primary_conninfo to the file", async () => {

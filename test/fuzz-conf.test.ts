@@ -15,6 +15,7 @@ import {
   type FileType,
   memoryConfFs,
   parseConfigTree,
+  valueColumnOf,
 } from "../src/pg/conf/index.js";
 import {
   cpLength,
@@ -123,6 +124,14 @@ function check({ tree, major, firstErrorOnly }: Case): void {
     );
     expect(s.valueEndColumn).toBe(s.valueColumn + cpLength(s.raw));
     expect(s.valueColumns.length).toBe(cpLength(s.value));
+    // each character's column is inside the value token (escapes that decode to bytes which
+    // are not UTF-8 map to the token's start, so the columns need not go forward)
+    for (let c = 1; c <= s.valueColumns.length; c++) {
+      const at = valueColumnOf(s, c) as number;
+      expect(at >= s.valueColumn && at < s.valueEndColumn, `${s.name}: character ${c} at column ${at}`).toBe(
+        true,
+      );
+    }
   }
   for (const d of t.includes) {
     const body = text(d.file);

@@ -564,7 +564,9 @@ class TreeParser {
     const quoted = valueTok.kind === "STRING";
     const decoded = quoted
       ? decodeQuoted(valueTok.text)
-      : { value: valueTok.text, offsets: [...valueTok.text].map((_, i) => i).concat(valueTok.text.length) };
+      : // one offset per UTF-16 unit (as decodeQuoted's), not per code point: a character after
+        // an emoji was one column off
+        { value: valueTok.text, offsets: Array.from({ length: valueTok.text.length + 1 }, (_, i) => i) };
     const valueColumn = col(valueTok.start, line);
     const key = confKey(nameTok.text);
     const at = { file: frame.file, line, column: col(nameTok.start, line), valueColumn };
