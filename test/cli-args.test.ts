@@ -3,9 +3,13 @@
  * whatever the fast parser accepts, yargs accepts with the same values; the help text it prints
  * is what yargs prints now; and the command lines hooks and scripts use take the fast path.
  */
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fastParse } from "../src/cli/args.js";
+import { WRITE_SLICE, writeAll } from "../src/cli/bin.js";
 import { HELP } from "../src/cli/help.generated.js";
 import { bufferIO } from "../src/cli/io.js";
 import { main } from "../src/cli/main.js";
@@ -215,6 +219,22 @@ describe("the fast path", () => {
       );
       // the stack only with --debug
       expect(io.err().includes("\n    at "), argv.join(" ")).toBe(argv.includes("--debug"));
+    }
+  });
+});
+
+describe("output is written in slices", () => {
+  it("a surrogate pair across a slice boundary stays whole; every byte arrives", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pgrepl-write-"));
+    try {
+      const file = join(dir, "out");
+      const text = `${"a".repeat(WRITE_SLICE - 1)}\u{1F600}${"b".repeat(WRITE_SLICE)}é\n`;
+      const fd = openSync(file, "w");
+      writeAll(fd, text);
+      closeSync(fd);
+      expect(readFileSync(file).equals(Buffer.from(text, "utf8"))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

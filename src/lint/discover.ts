@@ -50,9 +50,10 @@ export interface DiscoverOptions {
   /**
    * Called once for every server of the result, as soon as it is known to be one (a data-dir-only
    * server only after the walk, when it is known not to be another server's data dir), with the
-   * texts read so far. lint runs the server-scope rules here and then slims the server.
+   * texts read so far (by absolute path). lint runs the server-scope rules here and then slims
+   * the server; it may take texts out of the map once it has what it needs of them.
    */
-  onServer?: (server: Server, source: (path: string) => string | undefined) => void;
+  onServer?: (server: Server, texts: Map<string, SourceText>) => void;
 }
 
 export interface DiscoverResult {
@@ -263,7 +264,7 @@ class Discovery {
   announce(server: Server): void {
     if (!this.opts.onServer || this.announced.has(server)) return;
     this.announced.add(server);
-    this.opts.onServer(server, (path) => this.texts.get(path)?.text);
+    this.opts.onServer(server, this.texts);
   }
 
   private fallbackMajor(): { major: number | undefined; majorFrom: string | undefined } {

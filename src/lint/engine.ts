@@ -6,7 +6,7 @@
 import { relative, sep } from "node:path";
 import { isSupportedMajor, SUPPORTED_MAJORS } from "../pg/catalog/index.js";
 import { ignored, type LintConfig } from "./config.js";
-import type { Finding, Server, Severity, Workspace } from "./model.js";
+import type { Finding, Server, Severity, SourceText, Workspace } from "./model.js";
 import { knownRuleNames, RULES } from "./registry.js";
 import type { Report, Rule, RuleContext } from "./rule.js";
 import { type Directive, parseDirectives, Suppressions } from "./suppress.js";
@@ -56,7 +56,8 @@ function relabel(message: string, roots: Workspace["roots"]): string {
     if (r.abs === "/") continue;
     const given = r.given.replace(/\/+$/, "");
     const prefix = given === "." || given === "" ? "" : `${given}/`;
-    out = out.split(`${r.abs}/`).join(prefix);
+    const abs = `${r.abs}/`;
+    if (out.includes(abs)) out = out.split(abs).join(prefix);
   }
   return out;
 }
@@ -98,6 +99,9 @@ export class RuleRun {
   private readonly enabledInfo: RuleContext["enabledRules"];
   private readonly names: string[];
   private readonly raws: Raw[] = [];
+  /** suppression comments of texts already let go (retire()) */
+  private readonly retiredDirectives: Directive[] = [];
+  private readonly retired = new Set<string>();
   private readonly fallbackFile: string;
   private readonly today: Date;
 
@@ -115,23 +119,34 @@ export class RuleRun {
     this.today = opts.today ?? new Date();
   }
 
-  /** The server-scope rules on one server; `source` gives the text of a file read so far. */
-  server(server: Server, source: (path: string) => string | undefined): void {
+  /** The server-scope rules on one server, with the texts read so far. */
+  server(server: Server, texts: ReadonlyMap<string, SourceText>): void {
+    const source = (path: string) => texts.get(path)?.text;
     for (const rule of this.enabled) {
       if (rule.scope === "server") this.run(rule, [server], [], [], source);
     }
   }
 
+  /**
+   * Keeps a text's suppression comments so that the text itself need not be kept: for files no
+   * workspace rule reads and no excerpt shows. A text read again later is not counted twice.
+   */
+  retire(src: SourceText): void {
+    if (this.retired.has(src.path)) return;
+    this.retired.add(src.path);
+    for (const d of parseDirectives(src)) this.retiredDirectives.push(d);
+  }
+
   /** The workspace rules over every server and spec, then the findings as printed. */
   finish(ws: Workspace): Finding[] {
-    const directives: Directive[] = [];
-    for (const src of ws.texts.values()) directives.push(...parseDirectives(src));
+    const directives: Directive[] = [...this.retiredDirectives];
+    for (const src of ws.texts.values())
+      if (!this.retired.has(src.path)) directives.push(...parseDirectives(src));
     const source = (path: string) => ws.texts.get(path)?.text;
     for (const rule of this.enabled) {
       if (rule.scope !== "server") this.run(rule, ws.servers, ws.specs, directives, source);
     }
     const suppressions = new Suppressions(directives);
-    const seen = new Set<string>();
     const findings: Finding[] = [];
     for (const r of this.raws) {
       if (suppressions.suppressed(r.rule, r.file, r.line)) continue;
@@ -145,12 +160,13 @@ export class RuleRun {
         column: r.column,
       };
       if (r.node !== undefined) f.node = r.node.startsWith("/") ? displayPath(r.node, this.roots) : r.node;
-      const key = `${f.rule}\0${f.file}\0${f.line}\0${f.column}\0${f.message}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
       findings.push(f);
     }
-    return findings.sort(compareFindings);
+    this.raws.length = 0;
+    // The sort is stable and orders by every field of a duplicate's identity (file, line, column,
+    // rule, message): duplicates end up side by side, the first reported first. No key strings.
+    findings.sort(compareFindings);
+    return findings.filter((f, i) => i === 0 || compareFindings(findings[i - 1] as Finding, f) !== 0);
   }
 
   private run(
@@ -229,7 +245,6 @@ export class RuleRun {
 /** Every rule over a workspace discovery has finished (what lint() does, without streaming). */
 export function runRules(ws: Workspace, opts: EngineOptions): Finding[] {
   const run = new RuleRun(opts, ws.roots);
-  const source = (path: string) => ws.texts.get(path)?.text;
-  for (const s of ws.servers) run.server(s, source);
+  for (const s of ws.servers) run.server(s, ws.texts);
   return run.finish(ws);
 }

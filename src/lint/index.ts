@@ -21,6 +21,11 @@ export interface LintRequest {
   today?: Date;
   /** keep every parsed fact until the workspace rules run (tests compare with the slimmed run) */
   keepAll?: boolean;
+  /**
+   * false: the output shows no source excerpts (every format but text), so the texts of pg_hba.conf
+   * files are let go once their server is judged (their suppression comments are kept). Default true.
+   */
+  excerpts?: boolean;
 }
 
 export type LintOutcome =
@@ -33,7 +38,7 @@ export type LintOutcome =
       /** what the user should know about the run that is not a finding (stderr) */
       notes: string[];
       config: LintConfig;
-      /** the text of every file read, by the path findings show (for excerpts) */
+      /** the text of every file read, by the path findings show (for excerpts; without `excerpts`, no pg_hba.conf) */
       sources: Map<string, string>;
     };
 
@@ -66,9 +71,18 @@ export async function lint(req: LintRequest): Promise<LintOutcome> {
     fs: req.fs,
     postgres,
     postgresFrom: req.postgres !== undefined ? "--postgres" : `\`postgres\` in ${CONFIG_FILENAME}`,
-    onServer: (server, source) => {
-      run.server(server, source);
-      if (!req.keepAll) retainForWorkspace(server);
+    onServer: (server, texts) => {
+      run.server(server, texts);
+      if (req.keepAll) return;
+      retainForWorkspace(server);
+      // No rule reads a pg_hba.conf text (rules read parsed records); only excerpts show them.
+      if (req.excerpts === false) {
+        for (const [path, t] of texts) {
+          if (t.syntax !== "hba") continue;
+          run.retire(t);
+          texts.delete(path);
+        }
+      }
     },
   });
   const findings = run.finish(found.workspace);

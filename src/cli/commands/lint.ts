@@ -35,6 +35,7 @@ export async function runLint(opts: LintOptions, io: CliIO): Promise<number> {
     postgres: opts.postgres,
     config: opts.config,
     today: io.now,
+    excerpts: opts.format === "text",
   });
   if (!r.ok) {
     io.stderr(`pgrepl-gen: ${r.error}\n`);

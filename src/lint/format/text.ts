@@ -108,10 +108,15 @@ export function formatText(findings: readonly Finding[], ctx?: Partial<FormatCon
   if (findings.length === 0) return "";
   const color = ctx?.color === true;
   const paint = (code: string, s: string) => (color ? `${code}${s}${SGR.reset}` : s);
-  const lines = new Map<string, string[] | null>();
+  // findings come sorted by file: only the current file's lines are kept (a fleet has thousands)
+  let linesFile: string | undefined;
+  let lines: string[] | null = null;
   const linesOf = (file: string): string[] | null => {
-    if (!lines.has(file)) lines.set(file, ctx?.source?.(file)?.split("\n") ?? null);
-    return lines.get(file) ?? null;
+    if (file !== linesFile) {
+      linesFile = file;
+      lines = ctx?.source?.(file)?.split("\n") ?? null;
+    }
+    return lines;
   };
 
   const out: string[] = [];

@@ -64,8 +64,9 @@ export function parseIPv4(s: string): IpAddress | null {
     const tail: number[] = [];
     const rest = 4 - parts.length;
     for (let k = rest - 1; k >= 0; k--) tail.push(Math.floor(val / 256 ** k) % 256);
-    // spread: an array of exactly 4 (one grown by push keeps room for 16; lint holds many)
-    return { family: 4, bytes: [...parts, ...tail] };
+    // concat makes an array of exactly 4 (one grown by push or built by spread keeps room for
+    // 17-22 elements; lint holds one per pg_hba.conf address)
+    return { family: 4, bytes: parts.concat(tail) };
   }
 }
 
