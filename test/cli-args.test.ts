@@ -9,10 +9,10 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fastParse } from "../src/cli/args.js";
-import { WRITE_SLICE, writeAll } from "../src/cli/bin.js";
 import { HELP } from "../src/cli/help.generated.js";
 import { bufferIO } from "../src/cli/io.js";
 import { main } from "../src/cli/main.js";
+import { WRITE_SLICE, writeAll } from "../src/cli/output.js";
 import { VERSION } from "../src/cli/version.js";
 import { helpText, parseWithYargs } from "../src/cli/yargs.js";
 
