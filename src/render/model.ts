@@ -290,17 +290,33 @@ function dropInFor(
   return { sections, syncParams };
 }
 
-function hbaFor(t: Topology, n: NodeModel): HbaEntry[] {
+/** The suppression comments every pg_hba.conf entry of a topology carries. */
+function hbaSuppressions(t: Topology): Suppression[] {
+  const r = t.replication;
+  const suppress: Suppression[] = [];
+  if (!(TLS_MODES.has(r.sslmode) || r.auth === "cert"))
+    suppress.push({ rule: "replication-unencrypted", reason: `the spec sets sslmode: ${r.sslmode}` });
+  if (r.auth === "md5") suppress.push({ rule: "hba-weak-auth", reason: "the spec sets auth: md5" });
+  return suppress;
+}
+
+/**
+ * `addresses` (each node's hbaAddress) and `suppress` are worked out once per plan: every node's
+ * list names every other node, and entries that share them render once (render.ts).
+ */
+function hbaFor(
+  t: Topology,
+  n: NodeModel,
+  addresses: ReadonlyMap<NodeModel, string>,
+  suppress: Suppression[],
+): HbaEntry[] {
   const r = t.replication;
   const peers = r.failoverAccess ? t.nodes.filter((p) => p !== n) : downstreamsOf(t, n.name);
   const tls = TLS_MODES.has(r.sslmode) || r.auth === "cert";
-  const suppress: Suppression[] = [];
-  if (!tls) suppress.push({ rule: "replication-unencrypted", reason: `the spec sets sslmode: ${r.sslmode}` });
-  if (r.auth === "md5") suppress.push({ rule: "hba-weak-auth", reason: "the spec sets auth: md5" });
   // One line per address: nodes sharing a source address (several clusters on one host) share it.
   const byAddress = new Map<string, HbaEntry>();
   for (const p of peers) {
-    const address = hbaAddress(p.sourceAddress);
+    const address = addresses.get(p) ?? hbaAddress(p.sourceAddress);
     const seen = byAddress.get(address);
     if (seen) {
       seen.peer = `${seen.peer}, ${p.name}`;
@@ -323,6 +339,8 @@ export function planRender(t: Topology, base: BaseSettings = () => new Map()): R
   baseSettings = base;
   const primary = primaryOf(t);
   const computed = new Map<string, number>();
+  const addresses = new Map(t.nodes.map((n) => [n, hbaAddress(n.sourceAddress)]));
+  const suppress = hbaSuppressions(t);
   const nodes: NodePlan[] = t.nodes.map((n) => {
     const upstream = n.upstream ? nodeByName(t, n.upstream) : undefined;
     const { sections, syncParams } = dropInFor(t, n, computed);
@@ -350,7 +368,7 @@ export function planRender(t: Topology, base: BaseSettings = () => new Map()): R
       downstreams: downstreamsOf(t, n.name),
       dropIn: sections,
       syncParams,
-      hba: hbaFor(t, n),
+      hba: hbaFor(t, n, addresses, suppress),
       auto,
       conninfo,
       pgpass: upstream

@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { createTwoFilesPatch } from "diff";
 import { VERSION } from "../cli/version.js";
 import { parseConfText } from "../pg/conf/index.js";
 import { ensureConfDInclude, setDataDirectory } from "../pg/conf-edit.js";
@@ -9,8 +8,9 @@ import { formatPgpassLine } from "../pg/pgpass.js";
 import { sqlLiteral } from "../pg/quote.js";
 import { type NodeModel, nodeByName, type Topology, upstreamFirstOrder } from "../spec/model.js";
 import { type NodePlan, planRender, type RenderPlan } from "./model.js";
+import { unifiedPatch } from "./patch.js";
 import { stockDescription, stockFile } from "./stock.js";
-import { renderTemplate } from "./templates.js";
+import { renderPartial, renderTemplate } from "./templates.js";
 
 /** One rendered file: path relative to the output directory, content, mode. */
 export interface RenderedFile {
@@ -119,20 +119,44 @@ function runbookData(plan: RenderPlan, p: NodePlan, specFile: string) {
   };
 }
 
-function hbaLine(e: NodePlan["hba"][number]): string {
+type HbaEntry = NodePlan["hba"][number];
+
+function hbaLine(e: HbaEntry): string {
   return [e.type.padEnd(8), e.database.padEnd(15), e.user.padEnd(15), e.address.padEnd(23), e.method].join(
     " ",
   );
 }
 
+/**
+ * A block's entries as text (templates/partials/hba-entry.hbs, one after another), each entry laid
+ * out once per render: with failover access every node's block lists every other node, so a large
+ * topology would otherwise lay out (and allocate) the same entry once per node.
+ */
+function hbaEntriesText(): (entries: readonly HbaEntry[]) => string {
+  const seen = new Map<string, { e: HbaEntry; text: string }>();
+  const textOf = (e: HbaEntry): string => {
+    const hit = seen.get(e.address);
+    if (
+      hit &&
+      hit.e.type === e.type &&
+      hit.e.database === e.database &&
+      hit.e.user === e.user &&
+      hit.e.method === e.method &&
+      hit.e.peer === e.peer &&
+      hit.e.suppress === e.suppress
+    )
+      return hit.text;
+    const text = renderPartial("hba-entry", { line: hbaLine(e), peer: e.peer, suppress: e.suppress });
+    seen.set(e.address, { e, text });
+    return text;
+  };
+  return (entries) => entries.map(textOf).join("");
+}
+
 function patch(fileName: string, oldText: string | undefined, newText: string): string {
   if (oldText === newText) return ""; // nothing to change: no empty hunk header for patch(1) to misread
   const oldName = oldText === undefined ? "/dev/null" : `a/${fileName}`;
-  const body = createTwoFilesPatch(oldName, `b/${fileName}`, oldText ?? "", newText, undefined, undefined, {
-    context: 3,
-  });
-  // Drop the "Index:"/"====" preamble createTwoFilesPatch writes; patch(1) reads from the --- line.
-  return body.replace(/^(Index: .*\n)?=+\n/, "");
+  return unifiedPatch(oldName, `b/${fileName}`, oldText ?? "", newText);
 }
 
 /** The postgresql.conf a node has before pgrepl-gen touches it. */
@@ -153,6 +177,7 @@ function baseConfSettings(text: string): Map<string, string> {
 export function renderFiles(t: Topology, specFile: string): RenderedFile[] {
   // Parsed once per distinct file: standbys of config-in-data-dir layouts share their upstream's.
   const parsed = new Map<string, Map<string, string>>();
+  const entriesText = hbaEntriesText();
   const plan = planRender(t, (n) => {
     const text = baseConfText(t, n);
     let m = parsed.get(text);
@@ -179,7 +204,7 @@ export function renderFiles(t: Topology, specFile: string): RenderedFile[] {
     const block = renderTemplate("pg_hba.pgrepl-gen.conf", {
       node: n,
       specFile,
-      entries: p.hba.map((e) => ({ ...e, line: hbaLine(e) })),
+      entries: entriesText(p.hba),
     });
 
     // The files the patches are made against.

@@ -35,9 +35,12 @@ export function renderTemplate(name: string, data: object): string {
   });
 }
 
-/** A partial on its own (the runbook's awk programs, which tests run against the TypeScript twins). */
-export function renderPartial(name: string): string {
+/**
+ * A partial on its own: the runbook's awk programs (which tests run against the TypeScript twins),
+ * and pieces rendered once and used many times (a pg_hba.conf entry that every node's block lists).
+ */
+export function renderPartial(name: string, data: object = {}): string {
   const p = engine().partials[name] as Handlebars.TemplateDelegate | undefined;
   if (p === undefined) throw new Error(`no partial ${name}`);
-  return p({});
+  return p(data);
 }
