@@ -422,12 +422,20 @@ export function planRender(t: Topology, base: BaseSettings = () => new Map()): R
     });
   }
 
-  const choices: Suppression[] = [];
+  // every suppression once, in first-seen order (a topology's hba entries share one list: seen once)
+  const choices = new Map<string, Suppression>();
+  const add = (c: Suppression) => {
+    const key = `${c.rule}\u0000${c.reason}`;
+    if (!choices.has(key)) choices.set(key, c);
+  };
+  const seenLists = new Set<readonly Suppression[]>();
   for (const p of nodes) {
-    for (const s of p.dropIn.flatMap((x) => x.lines).flatMap((l) => (l.suppress ? [l.suppress] : [])))
-      choices.push(s);
-    for (const s of p.hba.flatMap((h) => h.suppress)) choices.push(s);
+    for (const x of p.dropIn) for (const l of x.lines) if (l.suppress) add(l.suppress);
+    for (const h of p.hba) {
+      if (seenLists.has(h.suppress)) continue;
+      seenLists.add(h.suppress);
+      for (const c of h.suppress) add(c);
+    }
   }
-  const uniqueChoices = [...new Map(choices.map((c) => [`${c.rule}\u0000${c.reason}`, c])).values()];
-  return { topology: t, nodes, steps, choices: uniqueChoices };
+  return { topology: t, nodes, steps, choices: [...choices.values()] };
 }

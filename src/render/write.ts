@@ -41,6 +41,7 @@ export interface WriteReport {
   refused: { path: string; reason: string }[];
 }
 
+/** Of a string: its UTF-8 bytes (hashed without making a Buffer of them). */
 const sha256 = (s: string | Buffer) => createHash("sha256").update(s).digest("hex");
 const octal = (m: number) => `0${(m & 0o777).toString(8)}`;
 
@@ -93,17 +94,14 @@ function linkOnTheWay(dir: string, path: string, seen?: Set<string>): string | u
 
 /**
  * The hash of what is at path now (a marker for anything but a regular file), or undefined when
- * nothing is. `same`, when given, is content that, byte for byte equal to the file, has the hash
- * `sameHash`: the file is then not hashed again (a render of unchanged output mostly meets its own
- * files).
+ * nothing is. Unchanged output is found by its hash: hashing the file read is cheap, while turning
+ * each rendered text into a Buffer to compare bytes cost a large render most of its write phase.
  */
-function currentHash(path: string, same?: Buffer, sameHash?: string): string | undefined {
+function currentHash(path: string): string | undefined {
   try {
     const st = lstatSync(path);
     if (!st.isFile()) return `not-a-file:${st.mode}`;
-    const bytes = readFileSync(path);
-    if (same !== undefined && sameHash !== undefined && bytes.equals(same)) return sameHash;
-    return sha256(bytes);
+    return sha256(readFileSync(path));
   } catch {
     return undefined;
   }
@@ -151,10 +149,9 @@ export function writeRendered(
       report.refused.push({ path: f.path, reason: "a directory on its path is a symbolic link" });
       continue;
     }
-    const bytes = Buffer.from(f.content, "utf8");
-    const want = sha256(bytes);
+    const want = sha256(f.content);
     hashes.set(f.path, want);
-    const now = currentHash(target, bytes, want);
+    const now = currentHash(target);
     if (now === undefined) {
       plan.push(f);
       continue;
