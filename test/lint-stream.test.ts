@@ -22,12 +22,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { EMPTY_CONFIG } from "../src/lint/config.js";
+import { EMPTY_CONFIG, findConfig, type LintConfig, loadConfig } from "../src/lint/config.js";
 import { discover } from "../src/lint/discover.js";
 import { runRules } from "../src/lint/engine.js";
 import { lint } from "../src/lint/index.js";
 import type { Finding } from "../src/lint/model.js";
-import { RULES } from "../src/lint/registry.js";
+import { knownRuleNames, RULES } from "../src/lint/registry.js";
 import { ROOT } from "./support/cli.js";
 
 const TODAY = new Date("2026-06-01T00:00:00Z");
@@ -81,14 +81,25 @@ async function allAtOnce(c: Case): Promise<Finding[]> {
   return runRules(found.workspace, { fs: c.fs, config: EMPTY_CONFIG, today: TODAY, rules });
 }
 
-async function oneAtATime(c: Case): Promise<Finding[]> {
+/** The config file lint() would find from the case's directory. */
+async function configOf(c: Case): Promise<LintConfig> {
+  const path = findConfig(c.cwd);
+  if (path === null) return EMPTY_CONFIG;
+  const r = await loadConfig(path, path, knownRuleNames());
+  if (!r.ok) throw new Error(r.error);
+  return r.config;
+}
+
+/** Discovery first, then every rule (server-scope ones server by server): no streaming, nothing slimmed. */
+async function oneAtATime(c: Case, config: LintConfig = EMPTY_CONFIG): Promise<Finding[]> {
+  const postgres = c.postgres ?? config.postgres;
   const found = await discover(c.paths, {
     cwd: c.cwd,
     fs: c.fs,
-    postgres: c.postgres,
+    postgres,
     postgresFrom: "--postgres",
   });
-  return runRules(found.workspace, { fs: c.fs, config: EMPTY_CONFIG, today: TODAY });
+  return runRules(found.workspace, { fs: c.fs, config, today: TODAY });
 }
 
 describe("server-scope rules and slimmed servers change no finding: golden trees", () => {
@@ -100,11 +111,40 @@ describe("server-scope rules and slimmed servers change no finding: golden trees
     it(c.name, async () => {
       expect(await oneAtATime(c)).toEqual(await allAtOnce(c));
       const all = await streamed(c, true);
+      // streaming (servers judged as discovery finds them) = discovery first, then the rules
+      expect(all).toEqual(await oneAtATime(c, await configOf(c)));
       expect(await streamed(c, false)).toEqual(all);
       // without excerpts, pg_hba.conf texts are let go early: their suppression comments still count
       expect(await streamed(c, false, false)).toEqual(all);
     });
   }
+});
+
+describe("a data directory given before the Debian cluster that reaches it", () => {
+  const tmp = mkdtempSync(join(tmpdir(), "pgrepl-lint-dedupe-"));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  it("is judged once, as the cluster (dedupe runs before its server rules)", async () => {
+    const etc = join(tmp, "etc/postgresql/15/main");
+    const data = join(tmp, "var/lib/postgresql/15/main");
+    mkdirSync(etc, { recursive: true });
+    mkdirSync(data, { recursive: true });
+    writeFileSync(join(etc, "postgresql.conf"), `data_directory = '${data}'\nwal_level = minimal\n`);
+    writeFileSync(join(etc, "pg_hba.conf"), "local all all peer\n");
+    writeFileSync(join(etc, "start.conf"), "auto\n"); // a live Debian cluster: it reaches the data dir
+    writeFileSync(join(data, "PG_VERSION"), "15\n");
+    // a standby's conninfo without standby.signal: conninfo-without-signal, a server rule
+    writeFileSync(join(data, "postgresql.auto.conf"), "primary_conninfo = 'host=10.0.0.1 user=repl'\n");
+    const c: Case = {
+      name: "dedupe",
+      cwd: tmp,
+      paths: ["var/lib/postgresql/15/main", "etc/postgresql/15/main"],
+      fs: false,
+      postgres: undefined,
+    };
+    const found = await streamed(c, false);
+    expect(found.filter((f) => f.rule === "conninfo-without-signal").map((f) => f.node)).toEqual(["15/main"]);
+    expect(found).toEqual(await oneAtATime(c));
+  });
 });
 
 // ---- generated fleets -------------------------------------------------------------------------
@@ -161,6 +201,7 @@ describe("generated fleets: streamed lint finds what lint keeping everything fin
         const c: Case = { name: root, cwd: root, paths: ["etc/postgresql"], fs: false, postgres: undefined };
         const slim = await streamed(c, false);
         expect(slim).toEqual(await streamed(c, true));
+        expect(slim).toEqual(await oneAtATime(c));
         expect(await streamed(c, false, false)).toEqual(slim);
         expect(await oneAtATime(c)).toEqual(await allAtOnce(c));
         if (slim.some((f) => ["hba-missing-replication", "listen-addresses-local"].includes(f.rule))) fired++;
