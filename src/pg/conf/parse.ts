@@ -586,15 +586,31 @@ class TreeParser {
       if (this.files.length > before) directive.files.push(directive.resolved);
       return ok;
     }
-    // Offsets of a value map to columns on the same line (no token spans lines).
+    // Offsets of a value map to columns on the same line (no token spans lines): the column of
+    // offset `off` in the token is valueColumn + the characters of the token before it, counted
+    // on from the previous offset (offsets mostly go forward) rather than from the line's start.
     // one column per character of the value (a surrogate pair is one character)
+    const raw = valueTok.text;
+    let scanned = 0;
+    let chars = 0;
+    const columnInToken = (off: number): number => {
+      if (off < scanned) {
+        scanned = 0;
+        chars = 0;
+      }
+      for (; scanned < off; scanned++) {
+        const u = raw.charCodeAt(scanned);
+        if (u < 0xdc00 || u > 0xdfff) chars++;
+      }
+      return valueColumn + chars;
+    };
     let first = 0;
     let n = 0;
     let columns: number[] | null = null;
     for (let k = 0; k < decoded.value.length; k++) {
       const c = decoded.value.charCodeAt(k);
       if (c >= 0xdc00 && c <= 0xdfff && k > 0) continue;
-      const at = col(valueTok.start + (decoded.offsets[k] ?? 0), line);
+      const at = columnInToken(decoded.offsets[k] ?? 0);
       if (n === 0) first = at;
       if (columns === null && at !== first + n) columns = Array.from({ length: n }, (_, i) => first + i);
       columns?.push(at);
