@@ -49,16 +49,46 @@ function changed(patch: string): [number, number] {
   return [body.filter((l) => l.startsWith("-")).length, body.filter((l) => l.startsWith("+")).length];
 }
 
+/** a text and the same text with a few characters replaced or inserted: line breaks come and go */
+const charEdit = fc
+  .tuple(
+    text,
+    fc.array(fc.tuple(fc.nat(400), fc.constantFrom("\n", "x", "a", ""), fc.boolean()), { maxLength: 3 }),
+  )
+  .map(([a, edits]) => {
+    let b = a;
+    for (const [at, ch, insert] of edits) {
+      const i = at % (b.length + 1);
+      b = b.slice(0, i) + ch + b.slice(insert ? i : i + 1);
+    }
+    return [a, b] as const;
+  });
+
 describe("unifiedPatch", () => {
   it("applies, and is as small as jsdiff's patch of the whole texts", () => {
     fc.assert(
-      fc.property(fc.oneof(pair, fc.tuple(text, text)), ([a, b]) => {
+      fc.property(fc.oneof(pair, charEdit, fc.tuple(text, text)), ([a, b]) => {
         fc.pre(a !== b);
         const p = unifiedPatch("a/f", "b/f", a, b);
         expect(applyPatch(a, p)).toBe(b);
         expect(changed(p)).toEqual(changed(whole(a, b)));
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it("long common heads and tails (the runs compared thousands of characters at a time)", () => {
+    const lines = (tag: string, n: number) =>
+      Array.from({ length: n }, (_, i) => `${tag} line ${i}\n`).join("");
+    fc.assert(
+      fc.property(fc.nat(1500), fc.nat(1500), fc.oneof(pair, charEdit), (h, t, [a, b]) => {
+        fc.pre(a !== b);
+        const [x, y] = [lines("head", h) + a + lines("tail", t), lines("head", h) + b + lines("tail", t)];
+        const p = unifiedPatch("a/f", "b/f", x, y);
+        expect(applyPatch(x, p)).toBe(y);
+        expect(changed(p)).toEqual(changed(whole(x, y)));
+      }),
+      { numRuns: 150 },
     );
   });
 
@@ -78,9 +108,24 @@ describe("unifiedPatch", () => {
         edited.splice(j % edited.length, 1);
         return [`${ls.join("\n")}\n`, `${edited.join("\n")}\n`] as const;
       });
+    // a character replaced or put in (a line break among them): lines may merge or split
+    const sharedChars = fc
+      .tuple(
+        fc.uniqueArray(fc.nat(200), { minLength: 10, maxLength: 60 }),
+        fc.nat(2000),
+        fc.constantFrom("\n", "x", ""),
+        fc.boolean(),
+      )
+      .map(([x, at, ch, insert]) => {
+        const a = `${x.map((n) => `l${n}`).join("\n")}\n`;
+        const i = at % a.length;
+        return [a, a.slice(0, i) + ch + a.slice(insert ? i : i + 1)] as const;
+      });
     fc.assert(
-      fc.property(fc.oneof(unique, shared), ([a, b]) => {
+      fc.property(fc.oneof(unique, shared, sharedChars), ([a, b]) => {
         fc.pre(a !== b);
+        const bLines = b.split("\n");
+        fc.pre(new Set(bLines).size === bLines.length); // an edit may have made a line twice
         expect(unifiedPatch("a/f", "b/f", a, b)).toBe(whole(a, b));
       }),
       { numRuns: 2000 },

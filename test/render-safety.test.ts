@@ -29,7 +29,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bufferIO } from "../src/cli/io.js";
 import { main } from "../src/cli/main.js";
 import { renderFiles } from "../src/render/render.js";
-import { MANIFEST } from "../src/render/write.js";
+import { MANIFEST, writeRendered } from "../src/render/write.js";
 import { loadSpec } from "../src/spec/load.js";
 import { BIN, runBin } from "./support/cli.js";
 
@@ -239,6 +239,31 @@ describe("modes", () => {
     expect(runBin(["render", s, "--out", out], { cwd: dir }).code).toBe(0);
     expect((lstatSync(join(out, "p/runbook.sh")).mode & 0o777).toString(8)).toBe("755");
     expect((lstatSync(join(out, "README.md")).mode & 0o777).toString(8)).toBe("644");
+  });
+});
+
+describe("an edited file is found edited", () => {
+  it("even when its bytes decode to the rendered text (bytes that are not UTF-8 next to a U+FFFD)", () => {
+    const dir = mkdtempSync(join(tmp, "fffd-"));
+    const content = "a = '\uFFFD'\n";
+    const opts = { force: false, prune: false };
+    expect(
+      writeRendered(dir, "spec.yaml", [{ path: "f.conf", content, mode: 0o644, what: "a file" }], opts)
+        .written,
+    ).toEqual(["f.conf"]);
+    // EF BF BD (U+FFFD) replaced by F0 9F 98, a cut-off character: same length, same decoded text
+    const edited = Buffer.from(content, "utf8");
+    edited.set([0xf0, 0x9f, 0x98], edited.indexOf(Buffer.from("\uFFFD", "utf8")));
+    expect(edited.toString("utf8")).toBe(content);
+    writeFileSync(join(dir, "f.conf"), edited);
+    const again = writeRendered(
+      dir,
+      "spec.yaml",
+      [{ path: "f.conf", content, mode: 0o644, what: "a file" }],
+      opts,
+    );
+    expect(again.refused).toEqual([{ path: "f.conf", reason: "edited since pgrepl-gen wrote it" }]);
+    expect(readFileSync(join(dir, "f.conf")).equals(edited)).toBe(true);
   });
 });
 

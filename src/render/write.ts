@@ -93,18 +93,36 @@ function linkOnTheWay(dir: string, path: string, seen?: Set<string>): string | u
 }
 
 /**
- * The hash of what is at path now (a marker for anything but a regular file), or undefined when
- * nothing is. Unchanged output is found by its hash: hashing the file read is cheap, while turning
- * each rendered text into a Buffer to compare bytes cost a large render most of its write phase.
+ * What is at path now: its hash (a marker for anything but a regular file) and its permission
+ * bits, or undefined when nothing is. `same`/`sameHash`: rendered text and its hash; a file that
+ * holds exactly that text gets that hash without hashing it again (a render of unchanged output
+ * mostly meets its own files). The file is compared as decoded UTF-8 (cheaper than hashing its
+ * bytes, and than turning every rendered text into a Buffer).
  */
-function currentHash(path: string): string | undefined {
+function current(path: string, same?: string, sameHash?: string): { hash: string; perm: number } | undefined {
   try {
     const st = lstatSync(path);
-    if (!st.isFile()) return `not-a-file:${st.mode}`;
-    return sha256(readFileSync(path));
+    const perm = st.mode & 0o777;
+    if (!st.isFile()) return { hash: `not-a-file:${st.mode}`, perm };
+    const bytes = readFileSync(path);
+    // Equal decoded text means equal bytes only when nothing decoded to U+FFFD: bytes that are
+    // not UTF-8 decode to it (F0 9F 98 at the end of a file is one U+FFFD, like EF BF BD).
+    if (
+      same !== undefined &&
+      sameHash !== undefined &&
+      bytes.length === Buffer.byteLength(same) &&
+      !same.includes("\uFFFD") &&
+      bytes.toString("utf8") === same
+    )
+      return { hash: sameHash, perm };
+    return { hash: sha256(bytes), perm };
   } catch {
     return undefined;
   }
+}
+
+function currentHash(path: string): string | undefined {
+  return current(path)?.hash;
 }
 
 /**
@@ -151,13 +169,14 @@ export function writeRendered(
     }
     const want = sha256(f.content);
     hashes.set(f.path, want);
-    const now = currentHash(target);
-    if (now === undefined) {
+    const found = current(target, f.content, want);
+    if (found === undefined) {
       plan.push(f);
       continue;
     }
+    const now = found.hash;
     if (now === want) {
-      if (owned[f.path]?.mode !== octal(f.mode) || (lstatSync(target).mode & 0o777) !== f.mode) plan.push(f);
+      if (owned[f.path]?.mode !== octal(f.mode) || found.perm !== f.mode) plan.push(f);
       else report.unchanged.push(f.path);
       continue;
     }
