@@ -116,7 +116,7 @@ describe("hostile values in every field", () => {
   }
 });
 
-describe("accepted hostile setting values reach a real PostgreSQL exactly as written", () => {
+describe("accepted hostile setting values and role names reach a real PostgreSQL exactly as written", () => {
   it("through the rendered drop-in and the runbooks, with the canary never running", async () => {
     const root = await makeTempDir("pgrepl-adv-e2e-");
     const sock = join(root, "sock");
@@ -133,10 +133,13 @@ describe("accepted hostile setting values reach a real PostgreSQL exactly as wri
       "pgrepl_test.unicode": `${HOSTILE["fullwidth look-alike"]} ${HOSTILE["cyrillic look-alike"]} ‘curly’ “quotes”`,
       "pgrepl_test.long": "y".repeat(8000),
     };
+    // the longest name the schema accepts (63 bytes, NAMEDATALEN - 1), led by an underscore
+    const role = `_${"r0_".repeat(20)}xy`;
+    expect(role).toHaveLength(63);
     const spec = {
       version: 1,
       cluster: { postgres: 15, layout: "pg_ctl" },
-      replication: { user: "repl_user", password: { env: "PGREPL_PASSWORD" } },
+      replication: { user: role, password: { env: "PGREPL_PASSWORD" } },
       settings: values,
       nodes: [
         {
@@ -164,6 +167,14 @@ describe("accepted hostile setting values reach a real PostgreSQL exactly as wri
       for (const [name, value] of Object.entries(values)) {
         expect(sql(sock, port, `SHOW "${name}"`), name).toBe(value);
       }
+      // the replication role the runbook created, read back: same name, LOGIN and REPLICATION
+      expect(
+        sql(
+          sock,
+          port,
+          "SELECT rolname || ' ' || rolcanlogin || ' ' || rolreplication FROM pg_roles WHERE rolreplication AND rolname <> 'postgres'",
+        ),
+      ).toBe(`${role} true true`);
       expect(existsSync(CANARY)).toBe(false);
     } finally {
       runAsPostgres(join(PG15_BIN, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]);
