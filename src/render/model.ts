@@ -198,8 +198,7 @@ function dropInFor(
       line("unix_socket_directories", n.socketDirectory, "where the runbook reaches the local server"),
     );
   }
-  const tlsOn = TLS_MODES.has(r.sslmode) || r.auth === "cert";
-  if (tlsOn) {
+  if (usesTls(r)) {
     conn.push(line("ssl", true, "replication connections use TLS"));
     if (n.tls.serverCert) conn.push(line("ssl_cert_file", n.tls.serverCert));
     if (n.tls.serverKey) conn.push(line("ssl_key_file", n.tls.serverKey));
@@ -290,11 +289,16 @@ function dropInFor(
   return { sections, syncParams };
 }
 
+/** Replication connections use TLS: an sslmode that requires it, or certificate authentication. */
+function usesTls(r: Topology["replication"]): boolean {
+  return TLS_MODES.has(r.sslmode) || r.auth === "cert";
+}
+
 /** The suppression comments every pg_hba.conf entry of a topology carries. */
 function hbaSuppressions(t: Topology): Suppression[] {
   const r = t.replication;
   const suppress: Suppression[] = [];
-  if (!(TLS_MODES.has(r.sslmode) || r.auth === "cert"))
+  if (!usesTls(r))
     suppress.push({ rule: "replication-unencrypted", reason: `the spec sets sslmode: ${r.sslmode}` });
   if (r.auth === "md5") suppress.push({ rule: "hba-weak-auth", reason: "the spec sets auth: md5" });
   return suppress;
@@ -312,11 +316,11 @@ function hbaFor(
 ): HbaEntry[] {
   const r = t.replication;
   const peers = r.failoverAccess ? t.nodes.filter((p) => p !== n) : downstreamsOf(t, n.name);
-  const tls = TLS_MODES.has(r.sslmode) || r.auth === "cert";
+  const tls = usesTls(r);
   // One line per address: nodes sharing a source address (several clusters on one host) share it.
   const byAddress = new Map<string, HbaEntry>();
   for (const p of peers) {
-    const address = addresses.get(p) ?? hbaAddress(p.sourceAddress);
+    const address = addresses.get(p) as string; // every node of t is in it
     const seen = byAddress.get(address);
     if (seen) {
       seen.peer = `${seen.peer}, ${p.name}`;
@@ -347,7 +351,7 @@ export function planRender(t: Topology, base: BaseSettings = () => new Map()): R
     const conninfo = upstream ? conninfoFor(t, n, upstream) : undefined;
     const auto: GucLine[] = [];
     if (conninfo !== undefined) {
-      const plain = !TLS_MODES.has(t.replication.sslmode) && t.replication.auth !== "cert";
+      const plain = !usesTls(t.replication);
       auto.push({
         name: "primary_conninfo",
         value: formatGucValue(conninfo),

@@ -11,6 +11,16 @@ import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from "diff";
 
 const CONTEXT = 3;
 
+/**
+ * The patch of one file for `patch -p1` (a/NAME → b/NAME; from /dev/null when there is no old
+ * text), or "" when nothing changes: no empty hunk header for patch(1) to misread.
+ */
+export function filePatch(fileName: string, oldText: string | undefined, newText: string): string {
+  if (oldText === newText) return "";
+  const oldName = oldText === undefined ? "/dev/null" : `a/${fileName}`;
+  return unifiedPatch(oldName, `b/${fileName}`, oldText ?? "", newText);
+}
+
 /** `--- oldName` / `+++ newName` and the hunks turning oldText into newText (no Index/==== preamble). */
 export function unifiedPatch(oldName: string, newName: string, oldText: string, newText: string): string {
   const a = oldText;

@@ -8,7 +8,7 @@ import { formatPgpassLine } from "../pg/pgpass.js";
 import { sqlLiteral } from "../pg/quote.js";
 import { type NodeModel, nodeByName, type Topology, upstreamFirstOrder } from "../spec/model.js";
 import { type NodePlan, planRender, type RenderPlan } from "./model.js";
-import { unifiedPatch } from "./patch.js";
+import { filePatch } from "./patch.js";
 import { stockDescription, stockFile } from "./stock.js";
 import { renderPartial, renderTemplate } from "./templates.js";
 
@@ -130,33 +130,22 @@ function hbaLine(e: HbaEntry): string {
 /**
  * A block's entries as text (templates/partials/hba-entry.hbs, one after another), each entry laid
  * out once per render: with failover access every node's block lists every other node, so a large
- * topology would otherwise lay out (and allocate) the same entry once per node.
+ * topology would otherwise lay out (and allocate) the same entry once per node. Within a render an
+ * entry differs only by its address and the peers it names (type, database, user, method and the
+ * suppression comments come from the spec's `replication`: model.ts hbaFor).
  */
 function hbaEntriesText(): (entries: readonly HbaEntry[]) => string {
-  const seen = new Map<string, { e: HbaEntry; text: string }>();
+  const seen = new Map<string, string>();
   const textOf = (e: HbaEntry): string => {
-    const hit = seen.get(e.address);
-    if (
-      hit &&
-      hit.e.type === e.type &&
-      hit.e.database === e.database &&
-      hit.e.user === e.user &&
-      hit.e.method === e.method &&
-      hit.e.peer === e.peer &&
-      hit.e.suppress === e.suppress
-    )
-      return hit.text;
-    const text = renderPartial("hba-entry", { line: hbaLine(e), peer: e.peer, suppress: e.suppress });
-    seen.set(e.address, { e, text });
+    const key = `${e.address}\u0000${e.peer}`;
+    let text = seen.get(key);
+    if (text === undefined) {
+      text = renderPartial("hba-entry", { line: hbaLine(e), peer: e.peer, suppress: e.suppress });
+      seen.set(key, text);
+    }
     return text;
   };
   return (entries) => entries.map(textOf).join("");
-}
-
-function patch(fileName: string, oldText: string | undefined, newText: string): string {
-  if (oldText === newText) return ""; // nothing to change: no empty hunk header for patch(1) to misread
-  const oldName = oldText === undefined ? "/dev/null" : `a/${fileName}`;
-  return unifiedPatch(oldName, `b/${fileName}`, oldText ?? "", newText);
 }
 
 /** The postgresql.conf a node has before pgrepl-gen touches it. */
@@ -245,9 +234,9 @@ export function renderFiles(t: Topology, specFile: string): RenderedFile[] {
       `pgrepl-gen ${VERSION}: ${what} for node \`${n.name}\`, made against ${base.source}.\nApply in the config directory (${n.configDirectory}) with: patch -p1 < ${what.split(" ")[0]}\n\n`;
     const confPatch =
       header("postgresql.conf.patch") +
-      patch("postgresql.conf", base.postgresqlConf, conf) +
-      patch("conf.d/pgrepl-gen.conf", base.dropIn, dropIn);
-    const hbaPatch = header("pg_hba.conf.patch") + patch("pg_hba.conf", base.pgHba, hba);
+      filePatch("postgresql.conf", base.postgresqlConf, conf) +
+      filePatch("conf.d/pgrepl-gen.conf", base.dropIn, dropIn);
+    const hbaPatch = header("pg_hba.conf.patch") + filePatch("pg_hba.conf", base.pgHba, hba);
 
     const data = runbookData(plan, p, specFile);
     files.push({

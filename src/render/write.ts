@@ -14,7 +14,7 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { createTwoFilesPatch } from "diff";
+import { filePatch } from "./patch.js";
 import type { RenderedFile } from "./render.js";
 
 /** render's record of what it wrote, so it never overwrites or deletes anything else. */
@@ -158,7 +158,8 @@ export function writeRendered(
   const owned = old?.files ?? {};
   const plan: RenderedFile[] = [];
 
-  const hashes = new Map<string, string>();
+  // the manifest's entries, in the order of files (a file refused ends the render before it is written)
+  const entries = new Map<string, { sha256: string; mode: string }>();
   const plainDirs = new Set<string>();
   for (const f of files) {
     const target = join(dir, f.path);
@@ -168,7 +169,7 @@ export function writeRendered(
       continue;
     }
     const want = sha256(f.content);
-    hashes.set(f.path, want);
+    entries.set(f.path, { sha256: want, mode: octal(f.mode) });
     const found = current(target, f.content, want);
     if (found === undefined) {
       plan.push(f);
@@ -219,9 +220,7 @@ export function writeRendered(
     report.removed.push(p);
     removeEmptyParents(dir, dirname(join(dir, p)));
   }
-  const manifest: Manifest = { generator: "pgrepl-gen", spec, files: {} };
-  for (const f of files)
-    manifest.files[f.path] = { sha256: hashes.get(f.path) ?? sha256(f.content), mode: octal(f.mode) };
+  const manifest: Manifest = { generator: "pgrepl-gen", spec, files: Object.fromEntries(entries) };
   for (const p of report.kept) {
     const entry = owned[p];
     if (entry) manifest.files[p] = entry;
@@ -262,19 +261,8 @@ export function checkRendered(dir: string, files: RenderedFile[]): DriftReport {
     } catch {
       current = undefined;
     }
-    if (current === undefined) {
-      diffs.push(
-        createTwoFilesPatch("/dev/null", `b/${f.path}`, "", f.content).replace(/^(Index: .*\n)?=+\n/, ""),
-      );
-      continue;
-    }
     if (current !== f.content) {
-      diffs.push(
-        createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, current, f.content).replace(
-          /^(Index: .*\n)?=+\n/,
-          "",
-        ),
-      );
+      diffs.push(filePatch(f.path, current, f.content));
     } else if ((lstatSync(target).mode & 0o777) !== f.mode) {
       notes.push(`${f.path}: mode ${octal(lstatSync(target).mode)}, expected ${octal(f.mode)}`);
     }
