@@ -20,7 +20,7 @@ export async function main(argv: string[], io: CliIO, load: LoadModule = importM
   const first = argv[0];
   if (first !== undefined && !first.startsWith("-") && !isCommand(first)) {
     io.stderr(
-      `pgrepl-gen: unknown command \`${first}\`${didYouMean(first, [...COMMANDS])} (commands: ${COMMANDS.join(", ")})\n`,
+      `pgrepl-gen: unknown command \`${first}\`${didYouMean(first, COMMANDS)} (commands: ${COMMANDS.join(", ")})\n`,
     );
     return EXIT_USAGE;
   }

@@ -4,7 +4,7 @@
  * is also captured at build time (scripts/gen-help.mjs → help.generated.ts).
  */
 import yargs, { type Argv } from "yargs";
-import { type Args, defaults, isCommand } from "./args.js";
+import { type Args, defaults, FAIL_ON, FORMATS, isCommand } from "./args.js";
 import { VERSION } from "./version.js";
 
 function parser(argv: string[]): Argv {
@@ -43,12 +43,12 @@ function parser(argv: string[]): Argv {
         .positional("path", { type: "string", array: true, describe: "files or directories" })
         .option("format", {
           alias: "f",
-          choices: ["text", "json", "sarif", "github"] as const,
+          choices: FORMATS,
           default: "text" as const,
           describe: "output format",
         })
         .option("fail-on", {
-          choices: ["error", "warning", "info", "never"] as const,
+          choices: FAIL_ON,
           default: "warning" as const,
           describe: "lowest severity that makes the exit code 1",
         })

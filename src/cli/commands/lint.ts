@@ -2,12 +2,13 @@ import { FORMATTERS } from "../../lint/format/index.js";
 import { lint } from "../../lint/index.js";
 import { severityRank } from "../../lint/model.js";
 import { RULES } from "../../lint/registry.js";
+import type { Args } from "../args.js";
 import type { CliIO } from "../io.js";
 
 export interface LintOptions {
   paths: string[];
-  format: "text" | "json" | "sarif" | "github";
-  failOn: "error" | "warning" | "info" | "never";
+  format: Args["format"];
+  failOn: Args["failOn"];
   postgres: number | undefined;
   fs: boolean;
   config: string | undefined;
