@@ -50,10 +50,11 @@ export interface DiscoverOptions {
   /**
    * Called once for every server of the result, as soon as it is known to be one (a data-dir-only
    * server only after the walk, when it is known not to be another server's data dir), with the
-   * texts read so far (by absolute path). lint runs the server-scope rules here and then slims
-   * the server; it may take texts out of the map once it has what it needs of them.
+   * texts read so far (by absolute path) and the pg_hba.conf texts among them read since the
+   * previous call. lint runs the server-scope rules here and then slims the server; it may take
+   * texts out of the map once it has what it needs of them.
    */
-  onServer?: (server: Server, texts: Map<string, SourceText>) => void;
+  onServer?: (server: Server, texts: Map<string, SourceText>, newHba: readonly SourceText[]) => void;
 }
 
 export interface DiscoverResult {
@@ -117,8 +118,8 @@ class Discovery {
   private touched: string[] = [];
   /** targets found, counting those already found through another PATH */
   private found = 0;
-  /** servers already handed to onServer */
-  private readonly announced = new Set<Server>();
+  /** pg_hba.conf texts read since the last onServer call */
+  private newHba: SourceText[] = [];
 
   constructor(private readonly opts: DiscoverOptions) {}
 
@@ -134,7 +135,11 @@ class Discovery {
             this.gap(gaps, path, r.error.message, hides);
           return r;
         }
-        if (!this.texts.has(path)) this.texts.set(path, { path, text: r, syntax });
+        if (!this.texts.has(path)) {
+          const t: SourceText = { path, text: r, syntax };
+          this.texts.set(path, t);
+          if (syntax === "hba") this.newHba.push(t);
+        }
         return r;
       },
       listDir: (path) => {
@@ -260,11 +265,12 @@ class Discovery {
     if (!mayBeDuplicate(s)) this.announce(s);
   }
 
-  /** Hands a server to onServer, once. */
+  /** Hands a server to onServer (each once: during the walk, or after dedupe for a data-dir-only one). */
   announce(server: Server): void {
-    if (!this.opts.onServer || this.announced.has(server)) return;
-    this.announced.add(server);
-    this.opts.onServer(server, this.texts);
+    if (!this.opts.onServer) return;
+    const newHba = this.newHba;
+    this.newHba = [];
+    this.opts.onServer(server, this.texts, newHba);
   }
 
   private fallbackMajor(): { major: number | undefined; majorFrom: string | undefined } {
@@ -781,7 +787,7 @@ export async function discover(paths: readonly string[], opts: DiscoverOptions):
   const d = new Discovery(opts);
   for (const p of paths) d.path(p);
   d.dedupe();
-  for (const s of d.servers) d.announce(s);
+  for (const s of d.servers) if (mayBeDuplicate(s)) d.announce(s);
   await d.classifySpecs();
   await d.loadSpecs();
   return {

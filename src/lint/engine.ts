@@ -95,7 +95,9 @@ export function compareFindings(a: Finding, b: Finding): number {
  * workspace rules over everything, then applies suppressions, `ignore` and severities.
  */
 export class RuleRun {
-  private readonly enabled: readonly Rule[];
+  /** the enabled rules, by scope (in registry order within each) */
+  private readonly serverRules: readonly Rule[];
+  private readonly workspaceRules: readonly Rule[];
   private readonly enabledInfo: RuleContext["enabledRules"];
   private readonly names: string[];
   private readonly raws: Raw[] = [];
@@ -111,8 +113,10 @@ export class RuleRun {
   ) {
     const rules = opts.rules ?? RULES;
     const severityOf = (rule: Rule): Severity | "off" => opts.config.rules.get(rule.name) ?? rule.severity;
-    this.enabled = rules.filter((r) => severityOf(r) !== "off" && (opts.fs || !r.filesystem));
-    this.enabledInfo = this.enabled.map((r) => ({ name: r.name, reads: r.reads }));
+    const enabled = rules.filter((r) => severityOf(r) !== "off" && (opts.fs || !r.filesystem));
+    this.serverRules = enabled.filter((r) => r.scope === "server");
+    this.workspaceRules = enabled.filter((r) => r.scope !== "server");
+    this.enabledInfo = enabled.map((r) => ({ name: r.name, reads: r.reads }));
     this.names = knownRuleNames();
     for (const r of rules) if (!this.names.includes(r.name)) this.names.push(r.name);
     this.fallbackFile = roots[0]?.abs ?? ".";
@@ -122,9 +126,7 @@ export class RuleRun {
   /** The server-scope rules on one server, with the texts read so far. */
   server(server: Server, texts: ReadonlyMap<string, SourceText>): void {
     const source = (path: string) => texts.get(path)?.text;
-    for (const rule of this.enabled) {
-      if (rule.scope === "server") this.run(rule, [server], [], [], source);
-    }
+    for (const rule of this.serverRules) this.run(rule, [server], [], [], source);
   }
 
   /**
@@ -143,9 +145,7 @@ export class RuleRun {
     for (const src of ws.texts.values())
       if (!this.retired.has(src.path)) directives.push(...parseDirectives(src));
     const source = (path: string) => ws.texts.get(path)?.text;
-    for (const rule of this.enabled) {
-      if (rule.scope !== "server") this.run(rule, ws.servers, ws.specs, directives, source);
-    }
+    for (const rule of this.workspaceRules) this.run(rule, ws.servers, ws.specs, directives, source);
     const suppressions = new Suppressions(directives);
     const findings: Finding[] = [];
     for (const r of this.raws) {

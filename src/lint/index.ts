@@ -71,16 +71,15 @@ export async function lint(req: LintRequest): Promise<LintOutcome> {
     fs: req.fs,
     postgres,
     postgresFrom: req.postgres !== undefined ? "--postgres" : `\`postgres\` in ${CONFIG_FILENAME}`,
-    onServer: (server, texts) => {
+    onServer: (server, texts, newHba) => {
       run.server(server, texts);
       if (req.keepAll) return;
       retainForWorkspace(server);
       // No rule reads a pg_hba.conf text (rules read parsed records); only excerpts show them.
       if (req.excerpts === false) {
-        for (const [path, t] of texts) {
-          if (t.syntax !== "hba") continue;
+        for (const t of newHba) {
           run.retire(t);
-          texts.delete(path);
+          texts.delete(t.path);
         }
       }
     },
