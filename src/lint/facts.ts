@@ -1,5 +1,5 @@
 /** Small questions rules ask of the model, answered in one place. */
-import type { ConfProblem, ConfSetting } from "../pg/conf/index.js";
+import { type ConfProblem, type ConfSetting, valueColumnOf } from "../pg/conf/index.js";
 import type { HbaAddress, HbaLine, HbaProblem, HbaResult } from "../pg/hba/index.js";
 import type { Server } from "./model.js";
 
@@ -97,9 +97,19 @@ export function isLocalHost(host: string): boolean {
   );
 }
 
+/** The column in the file of a 0-based code-point offset into a setting's value (its start when outside it). */
+export function valueColumn(setting: ConfSetting, offset: number): number {
+  return valueColumnOf(setting, offset + 1) ?? setting.valueColumn;
+}
+
 /** The record admits physical replication: `replication` written as the keyword (`all` does not). */
 export function admitsReplication(line: HbaLine): boolean {
   return line.databases.some((t) => !t.quoted && t.value === "replication");
+}
+
+/** A record for a network connection that names database `all` (which does not match replication). */
+export function remoteForAllDatabases(line: HbaLine): boolean {
+  return line.type !== "local" && line.databases.some((t) => !t.quoted && t.value === "all");
 }
 
 /** The linted server a conninfo points at: a rendered node by its host, or one listening on that address by name; same port. */

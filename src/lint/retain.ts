@@ -7,15 +7,12 @@
  * test/lint-stream.test.ts runs every workspace rule with and without this and compares.
  */
 import type { HbaLine } from "../pg/hba/index.js";
-import { admitsReplication } from "./facts.js";
+import { admitsReplication, remoteForAllDatabases } from "./facts.js";
 import type { Server } from "./model.js";
 
-/** The records workspace rules read. */
-export function workspaceReads(line: HbaLine): boolean {
-  return (
-    admitsReplication(line) ||
-    (line.type !== "local" && line.databases.some((t) => !t.quoted && t.value === "all"))
-  );
+/** The records workspace rules read (facts.ts: the predicates those rules use). */
+function workspaceReads(line: HbaLine): boolean {
+  return admitsReplication(line) || remoteForAllDatabases(line);
 }
 
 /** Drops what only server-scope rules read (they have run). */

@@ -12,7 +12,7 @@
  */
 import { basename } from "node:path";
 import { getParam } from "../pg/catalog/index.js";
-import { type ConfSetting, valueColumnOf } from "../pg/conf/index.js";
+import type { ConfSetting } from "../pg/conf/index.js";
 import { parseConninfo } from "../pg/conninfo.js";
 import { parseSyncNames, type SyncNamesResult, syncNameMatches } from "../pg/sync-names.js";
 import type { Problem } from "../util/diagnostic.js";
@@ -142,11 +142,6 @@ export function intSetting(server: Server, key: string, major: number | undefine
   }
   if (text === undefined || !/^\s*-?\d+\s*$/.test(text)) return undefined;
   return Number(text);
-}
-
-/** The column in the file of a 0-based code-point offset into a setting's value. */
-export function valueColumn(setting: ConfSetting, offset: number): number {
-  return valueColumnOf(setting, offset + 1) ?? setting.valueColumn;
 }
 
 // ---- specs -------------------------------------------------------------------------------

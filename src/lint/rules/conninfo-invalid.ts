@@ -1,6 +1,5 @@
-import { valueColumnOf } from "../../pg/conf/index.js";
 import { parseConninfo } from "../../pg/conninfo.js";
-import { effective } from "../facts.js";
+import { effective, valueColumn } from "../facts.js";
 import type { Rule } from "../rule.js";
 
 /**
@@ -26,7 +25,7 @@ export const conninfoInvalid: Rule = {
       if (!p) continue;
       ctx.report({
         at: s,
-        column: valueColumnOf(s, p.column) ?? s.valueColumn,
+        column: valueColumn(s, p.column - 1),
         message: `\`primary_conninfo\` cannot be parsed by libpq: ${p.message}; the standby never connects`,
         server,
       });

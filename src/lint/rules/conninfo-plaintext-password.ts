@@ -1,6 +1,5 @@
-import { valueColumnOf } from "../../pg/conf/index.js";
 import { parseConninfo } from "../../pg/conninfo.js";
-import { effective } from "../facts.js";
+import { effective, valueColumn } from "../facts.js";
 import type { Rule } from "../rule.js";
 
 /** `password=` (or a URI's `user:password@`) in primary_conninfo. The password is never printed. */
@@ -19,7 +18,7 @@ export const conninfoPlaintextPassword: Rule = {
       if (!p) continue;
       ctx.report({
         at: s,
-        column: valueColumnOf(s, p.column) ?? s.valueColumn,
+        column: valueColumn(s, p.column - 1),
         message:
           "`primary_conninfo` holds the replication password in cleartext: it is committed and copied with the config; remove it and put it in a password file (`passfile=` or ~/.pgpass of the server's OS user, mode 0600)",
         server,

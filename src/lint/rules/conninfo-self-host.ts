@@ -1,6 +1,5 @@
-import { valueColumnOf } from "../../pg/conf/index.js";
 import { parseConninfo } from "../../pg/conninfo.js";
-import { effective, isLocalHost, settingValue } from "../facts.js";
+import { effective, isLocalHost, settingValue, valueColumn } from "../facts.js";
 import type { Server } from "../model.js";
 import type { Rule } from "../rule.js";
 
@@ -46,7 +45,7 @@ export const conninfoSelfHost: Rule = {
         const param = ci.params.filter((x) => x.keyword === "hostaddr" || x.keyword === "host").at(-1);
         ctx.report({
           at: s,
-          column: param ? (valueColumnOf(s, param.column) ?? s.valueColumn) : s.valueColumn,
+          column: param ? valueColumn(s, param.column - 1) : s.valueColumn,
           message: `\`primary_conninfo\` points at this server itself: ${why}; name the upstream's address`,
           server,
         });

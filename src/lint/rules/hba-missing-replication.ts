@@ -1,7 +1,14 @@
 import { parseConninfo } from "../../pg/conninfo.js";
 import { parseAddress } from "../../pg/hba/address.js";
 import { addressContains, type HbaLine } from "../../pg/hba/index.js";
-import { admitsReplication, effective, isLoopbackAddress, newestHba, serverAt } from "../facts.js";
+import {
+  admitsReplication,
+  effective,
+  isLoopbackAddress,
+  newestHba,
+  remoteForAllDatabases,
+  serverAt,
+} from "../facts.js";
 import type { Rule } from "../rule.js";
 
 type Verdict = "yes" | "no" | "maybe";
@@ -76,12 +83,7 @@ export const hbaMissingReplication: Rule = {
       if (unsure) continue;
       const who = `\`${user}\`${from !== undefined ? ` from \`${from}\`` : ""}`;
       if (first && first.method !== "reject") continue;
-      const allLine = lines.find(
-        (l) =>
-          l.type !== "local" &&
-          userMatches(l, user) !== "no" &&
-          l.databases.some((t) => !t.quoted && t.value === "all"),
-      );
+      const allLine = lines.find((l) => remoteForAllDatabases(l) && userMatches(l, user) !== "no");
       const note = allLine
         ? `; note that \`all\` in the database field (line ${allLine.line}) does not match replication connections`
         : "";

@@ -1,4 +1,3 @@
-import { valueColumnOf } from "../../pg/conf/index.js";
 import { parseConninfo } from "../../pg/conninfo.js";
 import {
   admitsReplication,
@@ -7,6 +6,7 @@ import {
   isLoopbackAddress,
   newestHba,
   serverAt,
+  valueColumn,
 } from "../facts.js";
 import type { Rule } from "../rule.js";
 
@@ -63,7 +63,7 @@ export const replicationUnencrypted: Rule = {
         v.sslmode === undefined ? "no `sslmode` (the default is `prefer`)" : `\`sslmode=${sslmode}\``;
       ctx.report({
         at: s,
-        column: param ? (valueColumnOf(s, param.column) ?? s.valueColumn) : s.valueColumn,
+        column: param ? valueColumn(s, param.column - 1) : s.valueColumn,
         message: `\`primary_conninfo\` connects to \`${host}\` with ${said}: libpq goes on without TLS when the upstream does not offer it, and the whole database crosses the network in cleartext; use \`sslmode=verify-full\` (or at least \`require\`)`,
         server,
       });

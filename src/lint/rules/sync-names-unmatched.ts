@@ -1,6 +1,7 @@
 import { syncNameMatches } from "../../pg/sync-names.js";
+import { valueColumn } from "../facts.js";
 import type { Rule } from "../rule.js";
-import { downstreamsOf, nodesOf, valueColumn } from "../topology.js";
+import { downstreamsOf, nodesOf } from "../topology.js";
 
 /**
  * A name in synchronous_standby_names that none of the standbys streaming from the server uses

@@ -1,6 +1,7 @@
 import { syncNameMatches } from "../../pg/sync-names.js";
+import { valueColumn } from "../facts.js";
 import type { Rule } from "../rule.js";
-import { downstreamsOf, nodesOf, reportSpecProblems, valueColumn } from "../topology.js";
+import { downstreamsOf, nodesOf, reportSpecProblems } from "../topology.js";
 
 /**
  * FIRST/ANY N above the names listed (or, with standbys linted together, above the standbys

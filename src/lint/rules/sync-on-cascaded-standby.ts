@@ -1,6 +1,7 @@
 import { syncNameMatches } from "../../pg/sync-names.js";
+import { valueColumn } from "../facts.js";
 import type { Rule } from "../rule.js";
-import { nodesOf, reportSpecProblems, valueColumn } from "../topology.js";
+import { nodesOf, reportSpecProblems } from "../topology.js";
 
 /**
  * synchronous_standby_names naming a standby that streams from another standby (cascading):

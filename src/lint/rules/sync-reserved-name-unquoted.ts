@@ -1,5 +1,6 @@
+import { valueColumn } from "../facts.js";
 import type { Rule } from "../rule.js";
-import { nodesOf, valueColumn } from "../topology.js";
+import { nodesOf } from "../topology.js";
 
 /** `first` or `any` written unquoted where synchronous_standby_names expects a name: a syntax error. */
 export const syncReservedNameUnquoted: Rule = {

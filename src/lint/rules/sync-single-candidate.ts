@@ -1,5 +1,6 @@
+import { valueColumn } from "../facts.js";
 import type { Rule } from "../rule.js";
-import { nodesOf, valueColumn } from "../topology.js";
+import { nodesOf } from "../topology.js";
 
 /** Exactly one synchronous candidate: while it is down, every commit waits. */
 export const syncSingleCandidate: Rule = {
