@@ -577,37 +577,26 @@ interface LineError {
   message?: string;
 }
 
-/** The methods a build of a major accepts (true) or knows but lacks (false); one table per build and major. */
-const methodTables = new WeakMap<HbaBuild, Map<number, Record<string, boolean>>>();
-function methodsOf(build: HbaBuild, major: number): Record<string, boolean> {
-  let byMajor = methodTables.get(build);
-  if (!byMajor) {
-    byMajor = new Map();
-    methodTables.set(build, byMajor);
-  }
-  let known = byMajor.get(major);
-  if (!known) {
-    known = {
-      trust: true,
-      ident: true,
-      peer: true,
-      password: true,
-      gss: build.gss,
-      sspi: build.sspi,
-      reject: true,
-      md5: true,
-      "scram-sha-256": true,
-      pam: build.pam,
-      bsd: build.bsd,
-      ldap: build.ldap,
-      cert: build.ssl,
-      radius: true,
-    };
-    if (major >= 18) known.oauth = true;
-    known = lookupTable(known);
-    byMajor.set(major, known);
-  }
-  return known;
+/** The methods a build of a major accepts (true) or knows but lacks (false); made once per parseHba. */
+function methodsOf(build: HbaBuild, major: number): Readonly<Record<string, boolean>> {
+  const known: Record<string, boolean> = {
+    trust: true,
+    ident: true,
+    peer: true,
+    password: true,
+    gss: build.gss,
+    sspi: build.sspi,
+    reject: true,
+    md5: true,
+    "scram-sha-256": true,
+    pam: build.pam,
+    bsd: build.bsd,
+    ldap: build.ldap,
+    cert: build.ssl,
+    radius: true,
+  };
+  if (major >= 18) known.oauth = true;
+  return lookupTable(known);
 }
 
 class RecordParser {
@@ -618,6 +607,7 @@ class RecordParser {
     private readonly tl: TokLine,
     private readonly opts: ParseHbaOptions,
     private readonly build: HbaBuild,
+    private readonly methods: Readonly<Record<string, boolean>>,
   ) {}
 
   /** When the server fails without a message (error null), the record keeps whatever message it had. */
@@ -705,8 +695,7 @@ class RecordParser {
     if (mField.tokens.length > 1)
       return this.fail("multiple values specified for authentication type", mField, "method");
     const methodTok = mField.tokens[0] as HbaToken;
-    const known = methodsOf(this.build, major);
-    const supported = known[methodTok.value];
+    const supported = this.methods[methodTok.value];
     if (supported === undefined) {
       return this.fail(`invalid authentication method "${methodTok.value}"`, methodTok, "method");
     }
@@ -1074,6 +1063,7 @@ function ourMessage(server: string): string {
  */
 export function parseHba(text: string, opts: ParseHbaOptions): HbaResult {
   const build = { ...LINUX_BUILD, ...opts.build };
+  const methods = methodsOf(build, opts.major);
   const reader = new HbaReader(opts);
   const tokLines: TokLine[] = [];
   reader.tokenizeFile(opts.file, text, 0, tokLines);
@@ -1100,7 +1090,7 @@ export function parseHba(text: string, opts: ParseHbaOptions): HbaResult {
       });
       continue;
     }
-    const rp = new RecordParser(tl, opts, build);
+    const rp = new RecordParser(tl, opts, build, methods);
     const r = rp.parse(seq);
     if ("type" in r) {
       lines.push(r);
