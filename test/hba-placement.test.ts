@@ -36,7 +36,7 @@ describe("placeHbaBlock", () => {
     );
   });
 
-  it("the fast path is taken for a rendered file (and gives the expected text)", () => {
+  it("a rendered file's block is replaced in place (an example)", () => {
     const file = `local all all peer\n${HBA_BEGIN}: x\nhost replication r 1.2.3.4/32 md5\n${HBA_END}\nhost all all 0.0.0.0/0 reject\n`;
     const block = `${HBA_BEGIN}: y\nhostssl replication r 5.6.7.8/32 scram-sha-256\n${HBA_END}\n`;
     expect(placeHbaBlock(file, block)).toBe(`local all all peer\n${block}host all all 0.0.0.0/0 reject\n`);

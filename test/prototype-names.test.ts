@@ -12,6 +12,7 @@ import { main } from "../src/cli/main.js";
 import { checkValue, getParam, isKnownParam, paramMajors, removedParam } from "../src/pg/catalog/index.js";
 import { parseConninfo } from "../src/pg/conninfo.js";
 import { parseHba } from "../src/pg/hba/index.js";
+import { lintJson } from "./support/lint.js";
 
 const NAMES = ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf"];
 const dir = mkdtempSync(join(tmpdir(), "pgrepl-proto-"));
@@ -20,9 +21,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function lint(name: string, text: string) {
   const file = join(dir, name);
   writeFileSync(file, text);
-  const io = bufferIO({ cwd: dir });
-  const code = await main(["lint", "--no-fs", "--postgres", "15", "--format", "json", file], io);
-  return { code, findings: JSON.parse(io.out()) as Array<{ rule: string; message: string }> };
+  return lintJson(["--no-fs", "--postgres", "15", file], dir);
 }
 
 describe("names of Object's own properties", () => {

@@ -300,11 +300,7 @@ describe("runbooks killed after each progress line converge when the plan runs a
   it("sync on the primary", async () => {
     // A primary and a streaming standby, as the plan without the sync step leaves them; then the
     // plan of the same nodes with the standby synchronous, its sync step killed after each line.
-    freshPrimary();
-    stop("s");
-    for (const d of readdirSync(root)) if (d === "s") rmSync(join(root, d), { recursive: true, force: true });
-    rmSync(passfile, { force: true });
-    q("p", "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots");
+    freshPrimary(); // no standby, no passfile, the primary as before any plan ran (no slot)
     runPlanExpectingSuccess("the plan without the sync step");
     const step = readPlan(outSync).find((x) => x.node === "p" && x.args[1] === "sync") as PlanStep;
     expect(step, "the synchronous plan has a sync step on the primary").toBeDefined();
