@@ -363,7 +363,7 @@ class Discovery {
     if (isFsError(probe)) return probe.error.message;
     const dir = dirname(abs);
     if (SPEC_FILE.test(name)) {
-      this.maybeSpec(abs);
+      this.maybeSpec(abs, probe);
       return null;
     }
     if (name === "recovery.conf") {
@@ -711,9 +711,10 @@ class Discovery {
    * both words cannot be one; the others are told apart by classifySpecs() once the walk is over,
    * so that lint loads no YAML parser for trees that hold no such file.
    */
-  private maybeSpec(abs: string): void {
+  /** `text`: the file's text when the caller has read it already. */
+  private maybeSpec(abs: string, text?: string): void {
     if (!this.candidates.has(abs)) {
-      const r = this.base.readFile(abs);
+      const r = text ?? this.base.readFile(abs);
       if (isFsError(r) || !r.includes("nodes") || !r.includes("replication")) return;
       this.candidates.set(abs, r);
     }
