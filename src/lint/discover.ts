@@ -103,20 +103,23 @@ class Discovery {
   readonly texts = new Map<string, SourceText>();
   readonly servers: Server[] = [];
   readonly specs: SpecTarget[] = [];
-  readonly pathErrors: string[] = [];
+  /**
+   * Per PATH that cannot be linted, in PATH order: its error line, or, for a directory where only
+   * YAML/JSON files that may be specs were met, those files ("nothing to lint" unless one is a spec:
+   * told once the candidates are classified).
+   */
+  private readonly outcomes: Array<string | { given: string; candidates: readonly string[] }> = [];
   private readonly ids = new Set<string>();
   private readonly base = nodeConfFs();
   private users: Map<number, string> | undefined;
   private homes = new Map<number, string>();
   private walkedDirs = 0;
-  private specPaths: string[] = [];
+  private readonly specPaths = new Set<string>();
   /** YAML/JSON files that may be specs: told apart once the walk is over (yaml is loaded then) */
   private candidates = new Map<string, string>();
-  /** PATHs where nothing but candidates was found: "nothing to lint" unless one is a spec */
-  private pending: Array<{ given: string; at: number; files: Set<string> }> = [];
-  /** every candidate met, once per meeting: each one also counted in `found` */
-  private touched: string[] = [];
-  /** targets found, counting those already found through another PATH */
+  /** candidates met under the current PATH */
+  private met: string[] = [];
+  /** servers found, counting those already found through another PATH */
   private found = 0;
   /** pg_hba.conf texts read since the last onServer call */
   private newHba: SourceText[] = [];
@@ -287,33 +290,39 @@ class Discovery {
     try {
       isDirectory = statSync(abs).isDirectory();
     } catch (e) {
-      this.pathErrors.push(`${given}: ${errorReason(e).reason}`);
+      this.outcomes.push(`${given}: ${errorReason(e).reason}`);
       return;
     }
     const before = this.found;
-    const touchedBefore = this.touched.length;
+    this.met = [];
     if (isDirectory) {
       const names = this.list(abs);
       if (names === null) {
         try {
           readdirSync(abs);
         } catch (e) {
-          this.pathErrors.push(`${given}: ${errorReason(e).reason}`);
+          this.outcomes.push(`${given}: ${errorReason(e).reason}`);
         }
         return;
       }
       this.dir(abs, names, 0);
-      if (this.found === before) this.pathErrors.push(nothingHere(given));
-      else if (this.found - before === this.touched.length - touchedBefore)
-        this.pending.push({
-          given,
-          at: this.pathErrors.length,
-          files: new Set(this.touched.slice(touchedBefore)),
-        });
+      if (this.found === before)
+        this.outcomes.push(this.met.length === 0 ? nothingHere(given) : { given, candidates: this.met });
       return;
     }
     const failure = this.file(abs);
-    if (failure !== null) this.pathErrors.push(`${given}: ${failure}`);
+    if (failure !== null) this.outcomes.push(`${given}: ${failure}`);
+  }
+
+  /** One line per PATH that does not exist, cannot be read, or holds nothing to lint (after classifySpecs). */
+  pathErrors(): string[] {
+    return this.outcomes.flatMap((o) =>
+      typeof o === "string"
+        ? [o]
+        : o.candidates.some((f) => this.specPaths.has(f))
+          ? []
+          : [nothingHere(o.given)],
+    );
   }
 
   /** Classifies a directory by what it holds; walks it when it is none of the known kinds. */
@@ -718,11 +727,10 @@ class Discovery {
       if (isFsError(r) || !r.includes("nodes") || !r.includes("replication")) return;
       this.candidates.set(abs, r);
     }
-    this.found++;
-    this.touched.push(abs);
+    this.met.push(abs);
   }
 
-  /** Decides which candidates are specs; a PATH that held nothing else and no spec says so. */
+  /** Decides which candidates are specs. */
   async classifySpecs(): Promise<void> {
     if (this.candidates.size === 0) return;
     const { isMap, isScalar, parseDocument } = await import("../util/yaml.js");
@@ -738,18 +746,14 @@ class Discovery {
         isSpec ||= /^\s*\{[\s\S]*"nodes"\s*:/.test(r) && /"replication"\s*:/.test(r);
       }
       if (!isSpec) continue;
-      this.specPaths.push(abs);
+      this.specPaths.add(abs);
       this.texts.set(abs, { path: abs, text: r, syntax: "yaml" });
     }
-    // latest first, so that the recorded positions stay right
-    for (const p of [...this.pending].reverse())
-      if (![...p.files].some((f) => this.specPaths.includes(f)))
-        this.pathErrors.splice(p.at, 0, nothingHere(p.given));
   }
 
   /** Loads the specs found (the spec loader brings ajv: only imported when there is a spec). */
   async loadSpecs(): Promise<void> {
-    if (this.specPaths.length === 0) return;
+    if (this.specPaths.size === 0) return;
     const { loadSpec } = await import("../spec/load.js");
     for (const file of this.specPaths) {
       const r = loadSpec(file, this.opts.cwd);
@@ -798,6 +802,6 @@ export async function discover(paths: readonly string[], opts: DiscoverOptions):
       texts: d.texts,
       roots: paths.map((given) => ({ given, abs: resolve(opts.cwd, given) })),
     },
-    pathErrors: d.pathErrors,
+    pathErrors: d.pathErrors(),
   };
 }
