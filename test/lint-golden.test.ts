@@ -5,15 +5,7 @@
  * relative and a .pgrepl-gen.yaml in it is found. `UPDATE_GOLDEN=1` rewrites expected.txt
  * after an intended change; review the diff.
  */
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -21,29 +13,17 @@ import type { LayoutName } from "../src/pg/layouts.js";
 import { stockFile } from "../src/render/stock.js";
 import type { NodeModel } from "../src/spec/model.js";
 import { ROOT } from "./support/cli.js";
-import { runLint } from "./support/lint.js";
+import { goldenArgs, goldenCases, runLint } from "./support/lint.js";
 
 const OK = join(ROOT, "fixtures", "lint", "ok");
 const ERR = join(ROOT, "fixtures", "lint", "err");
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
 
-function cases(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort();
-}
-
-function argsOf(dir: string): string[] {
-  const f = join(dir, "args.txt");
-  return existsSync(f) ? readFileSync(f, "utf8").trim().split(/\s+/) : ["."];
-}
-
 describe("fixtures/lint/ok: nothing to report", () => {
-  for (const c of cases(OK)) {
+  for (const c of goldenCases(OK)) {
     it(c, async () => {
       const dir = join(OK, c);
-      const r = await runLint(argsOf(dir), dir);
+      const r = await runLint(goldenArgs(dir), dir);
       expect(r.out).toBe("");
       expect(r.err).toBe("");
       expect(r.code).toBe(0);
@@ -52,10 +32,10 @@ describe("fixtures/lint/ok: nothing to report", () => {
 });
 
 describe("fixtures/lint/err: exactly the expected findings", () => {
-  for (const c of cases(ERR)) {
+  for (const c of goldenCases(ERR)) {
     it(c, async () => {
       const dir = join(ERR, c);
-      const r = await runLint(argsOf(dir), dir);
+      const r = await runLint(goldenArgs(dir), dir);
       const expectedFile = join(dir, "expected.txt");
       // notes on stderr (an unknown version) are part of the expected output when there are any
       const stderrFile = join(dir, "expected-stderr.txt");
@@ -66,7 +46,7 @@ describe("fixtures/lint/err: exactly the expected findings", () => {
       expect(r.err).toBe(existsSync(stderrFile) ? readFileSync(stderrFile, "utf8") : "");
       expect(r.out).toBe(readFileSync(expectedFile, "utf8"));
       // exit 1 exactly when a finding reaches --fail-on (warning unless args.txt says otherwise)
-      const failOn = argsOf(dir).includes("--fail-on") ? "error" : "warning";
+      const failOn = goldenArgs(dir).includes("--fail-on") ? "error" : "warning";
       const failing = failOn === "error" ? /: error: / : /: (error|warning): /;
       expect(r.code).toBe(failing.test(r.out) ? 1 : 0);
       expect(r.out).not.toBe("");
@@ -78,8 +58,8 @@ describe("stock files of every version and layout lint clean", () => {
   const stock = join(ROOT, "src", "pg", "stock");
   const tmp = mkdtempSync(join(tmpdir(), "pgrepl-lint-stock-"));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-  for (const v of cases(stock)) {
-    for (const layout of cases(join(stock, v)) as LayoutName[]) {
+  for (const v of goldenCases(stock)) {
+    for (const layout of goldenCases(join(stock, v)) as LayoutName[]) {
       it(`${v}/${layout}`, async () => {
         // placeholders filled in as render fills them; Debian's layout path names the version
         const node = { cluster: "main", port: 5432 } as NodeModel;

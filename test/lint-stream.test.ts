@@ -9,15 +9,7 @@
  * (hba-missing-replication, replication-unencrypted, listen-addresses-local read upstreams'
  * pg_hba.conf records).
  */
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -29,6 +21,7 @@ import { lint } from "../src/lint/index.js";
 import type { Finding } from "../src/lint/model.js";
 import { knownRuleNames, RULES } from "../src/lint/registry.js";
 import { ROOT } from "./support/cli.js";
+import { goldenArgs, goldenCases } from "./support/lint.js";
 
 const TODAY = new Date("2026-06-01T00:00:00Z");
 
@@ -41,14 +34,13 @@ interface Case {
 }
 
 /** A golden case's args.txt as lint() arguments (only the options those files use). */
-function goldenCases(): Case[] {
+function lintCases(): Case[] {
   const out: Case[] = [];
   for (const kind of ["ok", "err"]) {
     const base = join(ROOT, "fixtures", "lint", kind);
-    for (const name of readdirSync(base).sort()) {
+    for (const name of goldenCases(base)) {
       const cwd = join(base, name);
-      const argsFile = join(cwd, "args.txt");
-      const args = existsSync(argsFile) ? readFileSync(argsFile, "utf8").trim().split(/\s+/) : ["."];
+      const args = goldenArgs(cwd);
       const c: Case = { name: `${kind}/${name}`, cwd, paths: [], fs: true, postgres: undefined };
       for (let i = 0; i < args.length; i++) {
         const a = args[i] as string;
@@ -103,7 +95,7 @@ async function oneAtATime(c: Case, config: LintConfig = EMPTY_CONFIG): Promise<F
 }
 
 describe("server-scope rules and slimmed servers change no finding: golden trees", () => {
-  const cases = goldenCases();
+  const cases = lintCases();
   it("the fixtures are there", () => {
     expect(cases.length).toBeGreaterThan(50);
   });

@@ -1,5 +1,5 @@
 /** Helpers for the lint tests: run lint in-process, read doc examples, snapshot trees. */
-import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { bufferIO } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
@@ -86,4 +86,18 @@ export function snapshot(dir: string): Map<string, string> {
   };
   visit(dir);
   return out;
+}
+
+/** The golden cases under a fixtures/lint/ directory: its subdirectories, sorted. */
+export function goldenCases(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+}
+
+/** A golden case's command line after `lint`: its args.txt, default `.`. */
+export function goldenArgs(dir: string): string[] {
+  const f = join(dir, "args.txt");
+  return existsSync(f) ? readFileSync(f, "utf8").trim().split(/\s+/) : ["."];
 }
