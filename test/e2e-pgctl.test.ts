@@ -9,33 +9,21 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bufferIO } from "../src/cli/io.js";
 import { main } from "../src/cli/main.js";
-import { freePort, initPrimary, makeTempDir, PG15_BIN, runAsPostgres } from "./support/pg.js";
+import { initPrimary, type LocalNodes, localNodes, PG15_BIN, runAsPostgres } from "./support/pg.js";
 import { readPlan, runPlan, runStep, sql, startStep, trySql, waitFor } from "./support/plan.js";
 
 const PASSWORD = "e2e-Secret:with\\odd'chars \u00e9";
 const ENV = { PGREPL_E2E_PASSWORD: PASSWORD };
 
-interface Cluster {
-  root: string;
+interface Cluster extends LocalNodes {
   out: string;
-  sock: string;
-  ports: Record<string, number>;
-  dataDirs: Record<string, string>;
 }
 
 const clusters: Cluster[] = [];
 
 async function newCluster(nodes: string[]): Promise<Cluster> {
-  const root = await makeTempDir("pgrepl-e2e-");
-  const sock = join(root, "sock");
-  runAsPostgres("mkdir", ["-m", "0700", sock]);
-  const ports: Record<string, number> = {};
-  const dataDirs: Record<string, string> = {};
-  for (const n of nodes) {
-    ports[n] = await freePort();
-    dataDirs[n] = join(root, n);
-  }
-  const c = { root, out: join(root, "out"), sock, ports, dataDirs };
+  const local = await localNodes("pgrepl-e2e-", nodes);
+  const c = { ...local, out: join(local.root, "out") };
   clusters.push(c);
   return c;
 }

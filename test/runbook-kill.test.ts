@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bufferIO } from "../src/cli/io.js";
 import { main } from "../src/cli/main.js";
-import { freePort, initPrimary, makeTempDir, PG15_BIN, runAsPostgres } from "./support/pg.js";
+import { initPrimary, localNodes, nodeLine, PG15_BIN, runAsPostgres } from "./support/pg.js";
 import { type PlanStep, readPlan, runStep, sql, waitFor } from "./support/plan.js";
 
 const PASSWORD = "kill-Secret:with\\odd'chars é";
@@ -56,17 +56,13 @@ function start(node: string): void {
 }
 
 beforeAll(async () => {
-  root = await makeTempDir("pgrepl-kill-");
-  sock = join(root, "sock");
-  runAsPostgres("mkdir", ["-m", "0700", sock]);
-  for (const n of ["p", "s"]) {
-    ports[n] = await freePort();
-    data[n] = join(root, n);
-  }
+  const local = await localNodes("pgrepl-kill-", ["p", "s"]);
+  ({ root, sock } = local);
+  Object.assign(ports, local.ports);
+  Object.assign(data, local.dataDirs);
   passfile = `${data.s}.pgpass`;
   out = join(root, "out");
-  const node = (name: string, role: string) =>
-    `  - { name: ${name}, role: ${role}, host: 127.0.0.1, port: ${ports[name]}, data_directory: ${data[name]}, bin_directory: ${PG15_BIN}, socket_directory: ${sock} }\n`;
+  const node = (name: string, fields: string) => nodeLine(local, name, fields);
   const spec = join(root, "spec.yaml");
   writeFileSync(
     spec,
@@ -74,7 +70,7 @@ beforeAll(async () => {
 cluster: { postgres: 15, layout: pg_ctl }
 replication: { user: repl_kill, password: { env: PGREPL_KILL_PASSWORD } }
 nodes:
-${node("p", "primary")}${node("s", "standby")}`,
+${node("p", "role: primary")}${node("s", "role: standby")}`,
   );
   const io = bufferIO({ cwd: root });
   expect(await main(["render", spec, "--out", out], io)).toBe(0);
@@ -88,7 +84,7 @@ replication:
   password: { env: PGREPL_KILL_PASSWORD }
   synchronous: { method: first, num_sync: 1 }
 nodes:
-${node("p", "primary")}${node("s", "standby").replace(" }\n", ", sync: true }\n")}`,
+${node("p", "role: primary")}${node("s", "role: standby, sync: true")}`,
   );
   outSync = join(root, "out-sync");
   expect(await main(["render", specSync, "--out", outSync], bufferIO({ cwd: root }))).toBe(0);

@@ -29,7 +29,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { bufferIO } from "../src/cli/io.js";
 import { main } from "../src/cli/main.js";
-import { freePort, initPrimary, makeTempDir, PG15_BIN, runAsPostgres } from "./support/pg.js";
+import { initPrimary, localNodes, nodeLine, PG15_BIN, runAsPostgres } from "./support/pg.js";
 import { readPlan, sql, waitFor } from "./support/plan.js";
 
 // Random, so that finding it anywhere means it leaked from this run; ASCII first, so that
@@ -92,16 +92,12 @@ function requireTool(name: string, pkg: string): void {
 beforeAll(async () => {
   requireTool("strace", "strace");
   requireTool("runuser", "util-linux");
-  root = await makeTempDir("pgrepl-secrets-");
-  sock = join(root, "sock");
-  runAsPostgres("mkdir", ["-m", "0700", sock]);
-  for (const n of ["p", "s", "c"]) {
-    ports[n] = await freePort();
-    data[n] = join(root, n);
-  }
+  const local = await localNodes("pgrepl-secrets-", ["p", "s", "c"]);
+  ({ root, sock } = local);
+  Object.assign(ports, local.ports);
+  Object.assign(data, local.dataDirs);
   out = join(root, "out");
-  const node = (name: string, extra: string) =>
-    `  - { name: ${name}, host: 127.0.0.1, port: ${ports[name]}, data_directory: ${data[name]}, bin_directory: ${PG15_BIN}, socket_directory: ${sock}, ${extra} }\n`;
+  const node = (name: string, fields: string) => nodeLine(local, name, fields);
   const spec = join(root, "spec.yaml");
   writeFileSync(
     spec,

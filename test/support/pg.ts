@@ -86,6 +86,35 @@ export async function makeTempDir(prefix: string): Promise<string> {
   return dir;
 }
 
+/**
+ * Where the runbooks of a loopback topology run: a temporary root, a 0700 socket directory owned
+ * by `postgres`, and a free port and a data directory (not created) for each node.
+ */
+export interface LocalNodes {
+  root: string;
+  sock: string;
+  ports: Record<string, number>;
+  dataDirs: Record<string, string>;
+}
+
+export async function localNodes(prefix: string, names: readonly string[]): Promise<LocalNodes> {
+  const root = await makeTempDir(prefix);
+  const sock = join(root, "sock");
+  runAsPostgres("mkdir", ["-m", "0700", sock]);
+  const ports: Record<string, number> = {};
+  const dataDirs: Record<string, string> = {};
+  for (const n of names) {
+    ports[n] = await freePort();
+    dataDirs[n] = join(root, n);
+  }
+  return { root, sock, ports, dataDirs };
+}
+
+/** A node of a pg_ctl spec on those, one line: its loopback address and directories, then `fields`. */
+export function nodeLine(c: LocalNodes, name: string, fields: string): string {
+  return `  - { name: ${name}, host: 127.0.0.1, port: ${c.ports[name]}, data_directory: ${c.dataDirs[name]}, bin_directory: ${PG15_BIN}, socket_directory: ${c.sock}, ${fields} }\n`;
+}
+
 /** Writes a file in a harness directory, readable by the `postgres` user. */
 export function writeAsPostgres(path: string, text: string, mode = 0o600): void {
   writeFileSync(path, text, { mode });
