@@ -9,10 +9,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { applyPatch, createTwoFilesPatch } from "diff";
+import { applyPatch, createTwoFilesPatch, structuredPatch } from "diff";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { unifiedPatch } from "../src/render/patch.js";
+import { lineHunks, lineTokens, unifiedPatch } from "../src/render/patch.js";
 
 const whole = (a: string, b: string) =>
   createTwoFilesPatch("a/f", "b/f", a, b, undefined, undefined, { context: 3 }).replace(
@@ -63,6 +63,26 @@ const charEdit = fc
     }
     return [a, b] as const;
   });
+
+describe("lineHunks (jsdiff's array diff over lines cut once)", () => {
+  it("are jsdiff's structuredPatch hunks for the same texts, whatever the texts", () => {
+    // texts with and without a last line break, "\r" lines, repeated lines, no lines at all
+    fc.assert(
+      fc.property(fc.oneof(pair, charEdit, fc.tuple(text, text)), ([a, b]) => {
+        expect(lineHunks(a, b)).toEqual(
+          structuredPatch("a", "b", a, b, undefined, undefined, { context: 3 }).hunks,
+        );
+      }),
+      { numRuns: 4000 },
+    );
+  });
+
+  it("cut lines as jsdiff's diffLines does: each with its break, CR LF kept whole", () => {
+    expect(lineTokens("")).toEqual([]);
+    expect(lineTokens("a")).toEqual(["a"]);
+    expect(lineTokens("a\n\nb\r\nc\r")).toEqual(["a\n", "\n", "b\r\n", "c\r"]);
+  });
+});
 
 describe("unifiedPatch", () => {
   it("applies, and is as small as jsdiff's patch of the whole texts", () => {
