@@ -71,25 +71,39 @@ function isOwnPath(p: string): boolean {
   );
 }
 
+/** What lies between the output directory and a file: plain directories, a directory that does not
+ * exist (yet: then neither does the file), or something else (a symbolic link) at `at`. */
+type Way = { kind: "plain" } | { kind: "absent" } | { kind: "link"; at: string };
+const PLAIN: Way = { kind: "plain" };
+const ABSENT: Way = { kind: "absent" };
+
 /**
- * The first directory between dir and its file path that is not a plain directory (a symbolic
- * link), or undefined. `seen` remembers, within one render, directories already found plain
- * (a topology's files share a few directories; each was lstat'ed once per file).
+ * The directories between dir and path, each looked at once per render: a topology's files share
+ * a few hundred directories, and into a new output directory every file's first directory is
+ * absent (each was lstat'ed once per file, and then the file).
  */
-function linkOnTheWay(dir: string, path: string, seen?: Set<string>): string | undefined {
-  const segs = path.split("/").slice(0, -1);
-  let at = dir;
-  for (const s of segs) {
-    at = join(at, s);
-    if (seen?.has(at)) continue;
-    try {
-      if (!lstatSync(at).isDirectory()) return at;
-    } catch {
-      return undefined; // does not exist (yet): nothing in the way
+class Ways {
+  private readonly plain = new Set<string>();
+  private readonly absent = new Set<string>();
+  constructor(private readonly dir: string) {}
+
+  to(path: string): Way {
+    const segs = path.split("/").slice(0, -1);
+    let at = this.dir;
+    for (const s of segs) {
+      at = join(at, s);
+      if (this.plain.has(at)) continue;
+      if (this.absent.has(at)) return ABSENT;
+      try {
+        if (!lstatSync(at).isDirectory()) return { kind: "link", at };
+      } catch {
+        this.absent.add(at);
+        return ABSENT;
+      }
+      this.plain.add(at);
     }
-    seen?.add(at);
+    return PLAIN;
   }
-  return undefined;
 }
 
 /**
@@ -160,17 +174,18 @@ export function writeRendered(
 
   // the manifest's entries, in the order of files (a file refused ends the render before it is written)
   const entries = new Map<string, { sha256: string; mode: string }>();
-  const plainDirs = new Set<string>();
+  const ways = new Ways(dir);
   for (const f of files) {
     const target = join(dir, f.path);
+    const way = ways.to(f.path);
     // never write through a symbolic link out of the directory, not even with --force
-    if (linkOnTheWay(dir, f.path, plainDirs) !== undefined) {
+    if (way.kind === "link") {
       report.refused.push({ path: f.path, reason: "a directory on its path is a symbolic link" });
       continue;
     }
     const want = sha256(f.content);
     entries.set(f.path, { sha256: want, mode: octal(f.mode) });
-    const found = current(target, f.content, want);
+    const found = way.kind === "absent" ? undefined : current(target, f.content, want);
     if (found === undefined) {
       plan.push(f);
       continue;
@@ -200,7 +215,7 @@ export function writeRendered(
     if (now === undefined) continue;
     // Only a regular file reached through plain directories can be ours: a link or a directory
     // where our file was is someone else's, and stays (even with --force).
-    if (!opts.prune || now.startsWith("not-a-file:") || linkOnTheWay(dir, p) !== undefined) {
+    if (!opts.prune || now.startsWith("not-a-file:") || new Ways(dir).to(p).kind === "link") {
       report.kept.push(p);
       continue;
     }
