@@ -177,7 +177,10 @@ export function renderFiles(t: Topology, specFile: string): RenderedFile[] {
     return m;
   });
   const files: RenderedFile[] = [];
+  // A node's files as rendered, kept while a standby still has to patch its copy of them (only
+  // upstreams: every node's pg_hba.conf kept to the end was most of what a large render held).
   const finals = new Map<string, ConfigFiles>();
+  const upstreams = new Set(t.nodes.map((n) => n.upstream));
   const layout = LAYOUTS[t.layout];
 
   for (const n of upstreamFirstOrder(t)) {
@@ -228,7 +231,8 @@ export function renderFiles(t: Topology, specFile: string): RenderedFile[] {
     if (t.layout === "debian" && n.dataDirectory !== defaults.dataDirectory)
       conf = setDataDirectory(conf, n.dataDirectory);
     const hba = placeHbaBlock(base.pgHba, block);
-    finals.set(n.name, { postgresqlConf: conf, pgHba: hba, dropIn, source: base.source });
+    if (upstreams.has(n.name))
+      finals.set(n.name, { postgresqlConf: conf, pgHba: hba, dropIn, source: base.source });
 
     const header = (what: string) =>
       `pgrepl-gen ${VERSION}: ${what} for node \`${n.name}\`, made against ${base.source}.\nApply in the config directory (${n.configDirectory}) with: patch -p1 < ${what.split(" ")[0]}\n\n`;
