@@ -238,6 +238,52 @@ describe("what render decides", () => {
     expect(off.get("pg2/pg_hba.pgrepl-gen.conf")).not.toMatch(/^host/m);
   });
 
+  it("nodes on one host share one pg_hba line naming them all; other nodes keep a line each", () => {
+    const spec = `version: 1
+cluster: { postgres: 16, layout: pg_ctl }
+replication: { user: repl, password: { env: PW } }
+nodes:
+  - { name: p, role: primary, host: 10.9.0.1 }
+  - { name: a, role: standby, host: 10.9.0.2, port: 5432 }
+  - { name: b, role: standby, host: 10.9.0.2, port: 5433 }
+  - { name: c, role: standby, host: 10.9.0.3 }
+`;
+    const r = checkSpecText(spec, "s.yaml", join(tmp, "s.yaml"));
+    if (!r.ok) throw new Error(r.problems.map((p) => p.message).join("; "));
+    const files = new Map(renderFiles(r.topology, "s.yaml").map((f) => [f.path, f.content]));
+    const lines = (node: string) =>
+      (files.get(`${node}/pg_hba.pgrepl-gen.conf`) ?? "")
+        .split("\n")
+        .filter((l) => l.startsWith("host"))
+        .map((l) => l.replace(/\s+/g, " "));
+    expect(lines("p")).toEqual([
+      "host replication repl 10.9.0.2/32 scram-sha-256 # a, b",
+      "host replication repl 10.9.0.3/32 scram-sha-256 # c",
+    ]);
+    expect(lines("a")).toEqual([
+      "host replication repl 10.9.0.1/32 scram-sha-256 # p",
+      "host replication repl 10.9.0.2/32 scram-sha-256 # b",
+      "host replication repl 10.9.0.3/32 scram-sha-256 # c",
+    ]);
+    // every host its own: each other node once, in the spec's order
+    const own = checkSpecText(
+      spec.replace("10.9.0.2, port: 5433", "10.9.0.4"),
+      "s.yaml",
+      join(tmp, "s.yaml"),
+    );
+    if (!own.ok) throw new Error(own.problems.map((p) => p.message).join("; "));
+    const ownFiles = new Map(renderFiles(own.topology, "s.yaml").map((f) => [f.path, f.content]));
+    for (const [n, peers] of [
+      ["p", "a b c"],
+      ["b", "p a c"],
+    ]) {
+      const got = (ownFiles.get(`${n}/pg_hba.pgrepl-gen.conf`) ?? "")
+        .split("\n")
+        .filter((l) => l.startsWith("host"))
+        .map((l) => l.split("# ")[1]);
+      expect(got.join(" "), n).toBe(peers);
+    }
+  });
   it("archive fallback: archive_command on every node (it archives once promoted), restore_command on standbys", () => {
     const files = new Map(
       renderFiles(load("fixtures/specs/pg12.yaml"), "p.yaml").map((f) => [f.path, f.content]),

@@ -313,28 +313,38 @@ function hbaFor(
   n: NodeModel,
   addresses: ReadonlyMap<NodeModel, string>,
   suppress: Suppression[],
+  /** when no two nodes share an address: each peer's one entry, shared by every block that lists it */
+  onePerPeer: Map<NodeModel, HbaEntry> | undefined,
 ): HbaEntry[] {
   const r = t.replication;
   const peers = r.failoverAccess ? t.nodes.filter((p) => p !== n) : downstreamsOf(t, n.name);
   const tls = usesTls(r);
+  const entry = (p: NodeModel, address: string): HbaEntry => ({
+    type: tls ? "hostssl" : "host",
+    database: "replication",
+    user: r.user,
+    address,
+    method: r.auth,
+    peer: p.name,
+    suppress,
+  });
+  if (onePerPeer) {
+    return peers.map((p) => {
+      let e = onePerPeer.get(p);
+      if (e === undefined) {
+        e = entry(p, addresses.get(p) as string);
+        onePerPeer.set(p, e);
+      }
+      return e;
+    });
+  }
   // One line per address: nodes sharing a source address (several clusters on one host) share it.
   const byAddress = new Map<string, HbaEntry>();
   for (const p of peers) {
     const address = addresses.get(p) as string; // every node of t is in it
     const seen = byAddress.get(address);
-    if (seen) {
-      seen.peer = `${seen.peer}, ${p.name}`;
-      continue;
-    }
-    byAddress.set(address, {
-      type: tls ? "hostssl" : "host",
-      database: "replication",
-      user: r.user,
-      address,
-      method: r.auth,
-      peer: p.name,
-      suppress,
-    });
+    if (seen) seen.peer = `${seen.peer}, ${p.name}`;
+    else byAddress.set(address, entry(p, address));
   }
   return [...byAddress.values()];
 }
@@ -345,6 +355,7 @@ export function planRender(t: Topology, base: BaseSettings = () => new Map()): R
   const computed = new Map<string, number>();
   const addresses = new Map(t.nodes.map((n) => [n, hbaAddress(n.sourceAddress)]));
   const suppress = hbaSuppressions(t);
+  const onePerPeer = new Set(addresses.values()).size === addresses.size ? new Map() : undefined;
   const nodes: NodePlan[] = t.nodes.map((n) => {
     const upstream = n.upstream ? nodeByName(t, n.upstream) : undefined;
     const { sections, syncParams } = dropInFor(t, n, computed);
@@ -372,7 +383,7 @@ export function planRender(t: Topology, base: BaseSettings = () => new Map()): R
       downstreams: downstreamsOf(t, n.name),
       dropIn: sections,
       syncParams,
-      hba: hbaFor(t, n, addresses, suppress),
+      hba: hbaFor(t, n, addresses, suppress, onePerPeer),
       auto,
       conninfo,
       pgpass: upstream

@@ -135,13 +135,19 @@ function hbaLine(e: HbaEntry): string {
  * suppression comments come from the spec's `replication`: model.ts hbaFor).
  */
 function hbaEntriesText(): (entries: readonly HbaEntry[]) => string {
-  const seen = new Map<string, string>();
+  // by address, then peer: keys the entries already hold (a key made of both, once per entry of
+  // every block, was 40 000 strings for a 1+200 render)
+  const seen = new Map<string, Map<string, string>>();
   const textOf = (e: HbaEntry): string => {
-    const key = `${e.address}\u0000${e.peer}`;
-    let text = seen.get(key);
+    let byPeer = seen.get(e.address);
+    if (byPeer === undefined) {
+      byPeer = new Map();
+      seen.set(e.address, byPeer);
+    }
+    let text = byPeer.get(e.peer);
     if (text === undefined) {
       text = renderPartial("hba-entry", { line: hbaLine(e), peer: e.peer, suppress: e.suppress });
-      seen.set(key, text);
+      byPeer.set(e.peer, text);
     }
     return text;
   };
