@@ -9,17 +9,19 @@
  * (hba-missing-replication, replication-unencrypted, listen-addresses-local read upstreams'
  * pg_hba.conf records).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { writeHeapSnapshot } from "node:v8";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { EMPTY_CONFIG, findConfig, type LintConfig, loadConfig } from "../src/lint/config.js";
 import { discover } from "../src/lint/discover.js";
 import { runRules } from "../src/lint/engine.js";
 import { lint } from "../src/lint/index.js";
-import type { Finding } from "../src/lint/model.js";
+import type { Finding, Server } from "../src/lint/model.js";
 import { knownRuleNames, RULES } from "../src/lint/registry.js";
+import { retainForWorkspace } from "../src/lint/retain.js";
 import { ROOT } from "./support/cli.js";
 import { goldenArgs, goldenCases } from "./support/lint.js";
 
@@ -136,6 +138,46 @@ describe("a data directory given before the Debian cluster that reaches it", () 
     const found = await streamed(c, false);
     expect(found.filter((f) => f.rule === "conninfo-without-signal").map((f) => f.node)).toEqual(["15/main"]);
     expect(found).toEqual(await oneAtATime(c));
+  });
+});
+
+describe("what a server keeps of its pg_hba.conf", () => {
+  const tmp = mkdtempSync(join(tmpdir(), "pgrepl-lint-retain-"));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  it("does not keep the file's text alive (a kept record's strings are no slices of it)", async () => {
+    // one record workspace rules read among 30 000 they do not: 1.7 MB of text
+    const other = Array.from(
+      { length: 30000 },
+      (_, i) => `host app_${i % 50} user_${i % 20} 10.${(i >> 8) & 255}.${i & 255}.0/24 scram-sha-256`,
+    );
+    const kept = "hostssl replication replication_user_with_a_long_name 10.1.2.3/32 scram-sha-256";
+    writeFileSync(join(tmp, "pg_hba.conf"), `${[kept, ...other].join("\n")}\n`);
+    writeFileSync(join(tmp, "postgresql.conf"), "wal_level = replica\n");
+    const found = await discover([tmp], {
+      cwd: tmp,
+      fs: false,
+      postgres: 16,
+      postgresFrom: "--postgres",
+      onServer: (s: Server) => retainForWorkspace(s),
+    });
+    found.workspace.texts.clear(); // as lint does once nothing needs them (every format but text)
+    // What the heap holds now (a snapshot collects garbage first): V8 keeps a substring of 13
+    // characters or more as a view into the whole string, so a kept record's raw text or long
+    // token that is such a view keeps all 1.7 MB.
+    const snapshot = JSON.parse(readFileSync(writeHeapSnapshot(join(tmp, "heap.heapsnapshot")), "utf8"));
+    const { node_fields: fields, node_types: nodeTypes } = snapshot.snapshot.meta;
+    const [type, name, size] = ["type", "name", "self_size"].map((f) => fields.indexOf(f));
+    const texts: number[] = [];
+    for (let i = 0; i < snapshot.nodes.length; i += fields.length) {
+      const t = nodeTypes[0][snapshot.nodes[i + type]];
+      const n: string = snapshot.strings[snapshot.nodes[i + name]];
+      if (t === "string" && n.startsWith(`${kept}\nhost app_0`)) texts.push(snapshot.nodes[i + size]);
+    }
+    expect(texts).toEqual([]);
+    const raws = (found.workspace.servers[0]?.hba?.results ?? []).flatMap((r) =>
+      r.result.lines.map((l) => l.raw),
+    );
+    expect(raws).toEqual([kept]);
   });
 });
 

@@ -29,14 +29,34 @@ export function retainForWorkspace(server: Server): void {
 }
 
 /**
- * The records workspace rules read, in arrays of their own length: an array grown by push keeps
- * room for 16 elements (~150 bytes), which for a fleet's few kept records is most of their size.
+ * The records workspace rules read, as copies that hold no part of the file's text: a record's raw
+ * text and any token of 13 characters or more are slices of the whole pg_hba.conf (V8 makes a
+ * substring that long a view into its parent), so one kept record kept the whole text alive, 9.4 MB
+ * of a 1 000-tree fleet's heap after discovery had let go of the texts. Arrays have their own
+ * length (one grown by push keeps room for 16 elements).
  */
 function kept(lines: readonly HbaLine[]): HbaLine[] {
-  const out: HbaLine[] = [];
-  for (const l of lines) {
-    if (!workspaceReads(l)) continue;
-    out.push({ ...l, databases: l.databases.slice(), users: l.users.slice(), options: l.options.slice() });
+  const strings = new Map<string, string>();
+  return lines.filter(workspaceReads).map((l) => detached(l, strings));
+}
+
+/** v with every string long enough to be a slice copied (equal ones copied once), arrays and plain objects rebuilt. */
+function detached<T>(v: T, strings: Map<string, string>): T {
+  if (typeof v === "string") {
+    if (v.length < 13) return v;
+    let copy = strings.get(v);
+    if (copy === undefined) {
+      copy = JSON.parse(JSON.stringify(v)) as string; // a new flat string, lone surrogates and all
+      strings.set(copy, copy);
+    }
+    return copy as T;
   }
-  return out.slice();
+  if (Array.isArray(v)) return v.map((x) => detached(x, strings)) as T;
+  if (v !== null && typeof v === "object") {
+    // (a spread copy has its properties in the object; added one by one, most went to a side array)
+    const o = { ...v } as Record<string, unknown>;
+    for (const k of Object.keys(o)) o[k] = detached(o[k], strings);
+    return o as T;
+  }
+  return v;
 }
