@@ -4,8 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { escapeData, escapeProperty, formatGithub } from "../src/lint/format/github.js";
+import { formatJson, JSON_PIECE } from "../src/lint/format/json.js";
 import { formatSarif } from "../src/lint/format/sarif.js";
 import { excerpt, formatText } from "../src/lint/format/text.js";
 import type { Finding } from "../src/lint/model.js";
@@ -147,6 +149,69 @@ describe("no format prints a password", () => {
     const text = (await runLint(ARGS, dir)).out;
     expect(text).toContain("password=**************");
     expect(text).toContain("postgresql://repl_user:**************@192.168.1.4");
+  });
+});
+
+describe("json", () => {
+  const finding = fc.record(
+    {
+      rule: fc.constantFrom("hba-host-bits", "guc-unknown", "unreadable-file"),
+      severity: fc.constantFrom("error", "warning", "info"),
+      // line breaks, quotes, backslashes, control characters, astral characters, lone surrogates
+      message: fc.oneof(
+        fc.string({ unit: "binary", maxLength: 80 }),
+        fc.string({
+          unit: fc.constantFrom("\ud800", "\udfff", "\n", "\\", '"', "\u0007", "a"),
+          maxLength: 20,
+        }),
+      ),
+      file: fc.string({ maxLength: 30 }),
+      line: fc.option(fc.nat(5000)),
+      column: fc.option(fc.nat(300)),
+      node: fc.option(fc.string({ maxLength: 8 }), { nil: undefined }),
+    },
+    { requiredKeys: ["rule", "severity", "message", "file", "line", "column"] },
+  ) as fc.Arbitrary<Finding>;
+  const expected = (fs: readonly Finding[]) =>
+    `${JSON.stringify(
+      fs.map((f) => ({
+        rule: f.rule,
+        severity: f.severity,
+        message: f.message,
+        file: f.file,
+        line: f.line,
+        column: f.column,
+        ...(f.node === undefined ? {} : { node: f.node }),
+      })),
+      null,
+      2,
+    )}\n`;
+
+  it("is JSON.stringify(records, null, 2) and a newline, whatever the findings", () => {
+    fc.assert(
+      fc.property(fc.array(finding, { maxLength: 12 }), (fs) => {
+        expect([...formatJson(fs)].join("")).toBe(expected(fs));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("comes in pieces of about JSON_PIECE characters, none of them the whole of a large output", () => {
+    const many: Finding[] = Array.from({ length: 3000 }, (_, i) => ({
+      rule: "hba-host-bits",
+      severity: "warning",
+      message: `finding ${i}: "quoted"\nand a line break`,
+      file: `/etc/postgresql/15/c${i}/pg_hba.conf`,
+      line: i + 1,
+      column: 7,
+      ...(i % 2 ? { node: `n${i}` } : {}),
+    }));
+    const pieces = [...formatJson(many)];
+    const text = pieces.join("");
+    expect(text).toBe(expected(many));
+    expect(pieces.length).toBeGreaterThan(text.length / (2 * JSON_PIECE));
+    for (const p of pieces.slice(0, -1)) expect(p.length).toBeGreaterThanOrEqual(JSON_PIECE);
+    for (const p of pieces) expect(p.length).toBeLessThan(JSON_PIECE + 1000);
   });
 });
 

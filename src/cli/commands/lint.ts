@@ -44,16 +44,16 @@ export async function runLint(opts: LintOptions, io: CliIO): Promise<number> {
   }
   for (const e of r.pathErrors) io.stderr(`pgrepl-gen: ${e}\n`);
   for (const n of r.notes) io.stderr(`pgrepl-gen: ${n}\n`);
-  io.stdout(
-    formatter(r.findings, {
-      rules: RULES,
-      isTTY: io.isTTY,
-      // https://no-color.org: set to anything, no colours
-      color: io.isTTY && io.env.NO_COLOR === undefined,
-      cwd: io.cwd,
-      source: (file) => r.sources.get(file),
-    }),
-  );
+  const out = formatter(r.findings, {
+    rules: RULES,
+    isTTY: io.isTTY,
+    // https://no-color.org: set to anything, no colours
+    color: io.isTTY && io.env.NO_COLOR === undefined,
+    cwd: io.cwd,
+    source: (file) => r.sources.get(file),
+  });
+  if (typeof out === "string") io.stdout(out);
+  else for (const piece of out) io.stdout(piece);
   if (r.pathErrors.length > 0) return 2;
   if (opts.failOn === "never") return 0;
   const threshold = severityRank(opts.failOn);

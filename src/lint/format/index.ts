@@ -1,6 +1,6 @@
 /**
- * Output formats. Each formatter turns the sorted findings into the whole of stdout; the
- * rules' metadata is there for formats that describe rules (SARIF).
+ * Output formats. Each formatter turns the sorted findings into the whole of stdout (as a string or
+ * in pieces); the rules' metadata is there for formats that describe rules (SARIF).
  */
 import type { Finding } from "../model.js";
 import type { Rule } from "../rule.js";
@@ -23,7 +23,8 @@ export interface FormatContext {
   source?: (file: string) => string | undefined;
 }
 
-export type Formatter = (findings: readonly Finding[], ctx: FormatContext) => string;
+/** The whole output: one string, or pieces to write one after another (json). */
+export type Formatter = (findings: readonly Finding[], ctx: FormatContext) => string | Iterable<string>;
 
 export const FORMATTERS: Partial<Record<FormatName, Formatter>> = {
   text: formatText,
