@@ -315,15 +315,21 @@ How a fleet is linted in little memory:
   its memory. \`test/lint-stream.test.ts\` checks on every golden tree and on generated fleets that
   streaming, slimming and running server rules one server at a time change no finding.
 - **Formats without excerpts** (json, sarif, github) let go of each pg_hba.conf text once its
-  server is judged, keeping its suppression comments.
+  server is judged, keeping its suppression comments. The records kept for workspace rules hold
+  copies of their strings: V8 keeps a substring of 13 characters or more as a view into the whole
+  string, and a kept record's raw text was such a view, so until the copies every pg_hba.conf text
+  stayed alive (9.4 MB of the fleet's heap; \`test/lint-stream.test.ts\` looks for the text in a
+  heap snapshot).
+- **JSON is written as it is made**, one finding at a time in pieces of 256 Ki characters, not
+  built as one string of all findings (7.6 MB for the fleet's 18 000).
 - **Small things that added up to tens of MB**: messages escaped by one regex instead of a
   character-by-character string (a rope of ~150 strings per finding), arrays of exact size for
   addresses and masks (an array grown by push or built by spread keeps room for 17-22 elements),
   a value's column map kept as first column + length when it has no gap, output written in
   slices instead of one Buffer.
 - What is left of peak RSS: Node itself (~40 MB), its young generation (up to 3 × 16 MB after
-  a few hundred trees), what the workspace rules need (~30 MB for 1 000 trees) and garbage not yet
-  collected. \`node --max-semi-space-size=4\` measured 128 MB at the same speed, but a V8 flag
+  a few hundred trees), what the workspace rules need (~20 MB for 1 000 trees), the findings
+  (~10 MB for 18 000) and garbage not yet collected. \`node --max-semi-space-size=4\` measured 128 MB at the same speed, but a V8 flag
   cannot be set from inside the process in time, and any flag invalidates the code caches.
 
 Large renders:
@@ -332,8 +338,12 @@ Large renders:
   and every block that lists it reuses the text; a standby's copy of its upstream's block is
   replaced by slicing, not by splitting both files into lines.
 - Patches are diffed without the common head and tail of the two files (\`src/render/patch.ts\`,
-  3 lines of context kept); rendered texts are hashed as strings (making a Buffer of each cost
+  3 lines of context kept), and the rest with jsdiff's array diff over lines cut once (its line
+  diff split the texts by regex, joined each change's lines and split them again: a third of a
+  large render's allocations); rendered texts are hashed as strings (making a Buffer of each cost
   more than the hash).
+- When no two nodes share an address, each peer's pg_hba entry is one object shared by every block
+  that lists it, and a node's rendered files are kept only while a standby still patches them.
 - **What stays quadratic, by design**: with \`failover_access\` (the default) every node's block
   lists every other node, and with the \`pg_ctl\` layout each standby's pg_hba.conf patch starts
   from its upstream's file (pg_basebackup copies it) and replaces that file's block: 1 + 200
