@@ -71,11 +71,11 @@ function isOwnPath(p: string): boolean {
   );
 }
 
-/** What lies between the output directory and a file: plain directories, a directory that does not
- * exist (yet: then neither does the file), or something else (a symbolic link) at `at`. */
-type Way = { kind: "plain" } | { kind: "absent" } | { kind: "link"; at: string };
-const PLAIN: Way = { kind: "plain" };
-const ABSENT: Way = { kind: "absent" };
+/**
+ * What lies between the output directory and a file: plain directories, a directory that does not
+ * exist (yet: then neither does the file), or something else (a symbolic link).
+ */
+type Way = "plain" | "absent" | "link";
 
 /**
  * The directories between dir and path, each looked at once per render: a topology's files share
@@ -93,16 +93,16 @@ class Ways {
     for (const s of segs) {
       at = join(at, s);
       if (this.plain.has(at)) continue;
-      if (this.absent.has(at)) return ABSENT;
+      if (this.absent.has(at)) return "absent";
       try {
-        if (!lstatSync(at).isDirectory()) return { kind: "link", at };
+        if (!lstatSync(at).isDirectory()) return "link";
       } catch {
         this.absent.add(at);
-        return ABSENT;
+        return "absent";
       }
       this.plain.add(at);
     }
-    return PLAIN;
+    return "plain";
   }
 }
 
@@ -179,13 +179,13 @@ export function writeRendered(
     const target = join(dir, f.path);
     const way = ways.to(f.path);
     // never write through a symbolic link out of the directory, not even with --force
-    if (way.kind === "link") {
+    if (way === "link") {
       report.refused.push({ path: f.path, reason: "a directory on its path is a symbolic link" });
       continue;
     }
     const want = sha256(f.content);
     entries.set(f.path, { sha256: want, mode: octal(f.mode) });
-    const found = way.kind === "absent" ? undefined : current(target, f.content, want);
+    const found = way === "absent" ? undefined : current(target, f.content, want);
     if (found === undefined) {
       plan.push(f);
       continue;
@@ -215,7 +215,7 @@ export function writeRendered(
     if (now === undefined) continue;
     // Only a regular file reached through plain directories can be ours: a link or a directory
     // where our file was is someone else's, and stays (even with --force).
-    if (!opts.prune || now.startsWith("not-a-file:") || new Ways(dir).to(p).kind === "link") {
+    if (!opts.prune || now.startsWith("not-a-file:") || new Ways(dir).to(p) === "link") {
       report.kept.push(p);
       continue;
     }
