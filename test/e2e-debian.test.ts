@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bufferIO } from "../src/cli/io.js";
 import { main } from "../src/cli/main.js";
-import { freePort, makeTempDir } from "./support/pg.js";
+import { freePorts, makeTempDir } from "./support/pg.js";
 import { readPlan, runPlan, runStep, sql, trySql, waitFor } from "./support/plan.js";
 
 const ENV = { PGREPL_PASSWORD: "debian-e2e-pw" };
@@ -37,7 +37,10 @@ const q = (node: keyof typeof names, query: string, db?: string) =>
   sql(SOCK, ports[node] as number, query, db);
 
 beforeAll(async () => {
-  for (const k of Object.keys(names)) ports[k] = await freePort();
+  const free = await freePorts(Object.keys(names).length);
+  Object.keys(names).forEach((k, i) => {
+    ports[k] = free[i] as number;
+  });
   root = await makeTempDir("pgrepl-debian-");
   out = join(root, "out");
   s2Data = join(root, "psql-replication");

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bufferIO } from "../src/cli/io.js";
 import { main } from "../src/cli/main.js";
-import { freePort, initPrimary, makeTempDir, PG15_BIN, runAsPostgres } from "./support/pg.js";
+import { freePorts, initPrimary, makeTempDir, PG15_BIN, runAsPostgres } from "./support/pg.js";
 import { readPlan, runPlan, runStep, sql } from "./support/plan.js";
 
 const ENV = { PGREPL_PASSWORD: "unused-with-cert-auth" };
@@ -86,8 +86,7 @@ beforeAll(async () => {
   sock = join(root, "sock");
   runAsPostgres("mkdir", ["-m", "0700", tls, sock]);
   spawnSync("chmod", ["0755", tls]);
-  ports.primary = await freePort();
-  ports.standby = await freePort();
+  [ports.primary, ports.standby] = (await freePorts(2)) as [number, number];
   openssl([
     "req",
     "-x509",

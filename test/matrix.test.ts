@@ -50,7 +50,7 @@ import {
   waitFor,
   withReplicationKeys,
 } from "./support/matrix.js";
-import { freePort, makeTempDir, PG15_BIN } from "./support/pg.js";
+import { freePorts, makeTempDir, PG15_BIN } from "./support/pg.js";
 import { type PlanStep, readPlan } from "./support/plan.js";
 
 const MAJORS = SUPPORTED_MAJORS;
@@ -308,6 +308,7 @@ async function observeNode(
 async function runMajor(major: number, bin: PgBinaries): Promise<Observation> {
   const t0 = Date.now();
   const root = await makeTempDir(`pgrg-matrix-${major}-`);
+  const [primaryPort, standbyPort] = (await freePorts(2)) as [number, number];
   const c: Cluster = {
     major,
     root,
@@ -315,7 +316,7 @@ async function runMajor(major: number, bin: PgBinaries): Promise<Observation> {
     sock: join(root, "sock"),
     archive: join(root, "archive"),
     bin: join(root, "bin"),
-    ports: { primary: await freePort(), standby: await freePort() },
+    ports: { primary: primaryPort, standby: standbyPort },
     data: { primary: join(root, "primary"), standby: join(root, "standby") },
   };
   for (const d of [c.sock, c.archive]) {

@@ -48,16 +48,33 @@ function postgresIds(): { uid: number; gid: number } {
 
 /** A free TCP port on 127.0.0.1 (bound, read and released). */
 export async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr !== null ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
+  return (await freePorts(1))[0] as number;
+}
+
+/**
+ * n different free TCP ports on 127.0.0.1: all bound at once, then released. (Ports taken one at a
+ * time can repeat, since a port just released may be the next one the kernel hands out: two nodes
+ * on one port made a spec render refuses, and an e2e run failed on it.)
+ */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers = Array.from({ length: n }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(
+        (srv) =>
+          new Promise<number>((resolve, reject) => {
+            srv.unref();
+            srv.on("error", reject);
+            srv.listen(0, "127.0.0.1", () => {
+              const addr = srv.address();
+              resolve(typeof addr === "object" && addr !== null ? addr.port : 0);
+            });
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(servers.map((srv) => new Promise((resolve) => srv.close(resolve))));
+  }
 }
 
 /** Runs a command as the `postgres` OS user (`runuser -u postgres --`), or directly when not root. */
@@ -103,10 +120,11 @@ export async function localNodes(prefix: string, names: readonly string[]): Prom
   runAsPostgres("mkdir", ["-m", "0700", sock]);
   const ports: Record<string, number> = {};
   const dataDirs: Record<string, string> = {};
-  for (const n of names) {
-    ports[n] = await freePort();
+  const free = await freePorts(names.length);
+  names.forEach((n, i) => {
+    ports[n] = free[i] as number;
     dataDirs[n] = join(root, n);
-  }
+  });
   return { root, sock, ports, dataDirs };
 }
 
