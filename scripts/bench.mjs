@@ -372,7 +372,7 @@ Large renders:
   inode, which skips inodes deleted recently). Removing the previous output just before each run
   measured 1.1-1.5 s for the same render; on a journaled ext4 (a loop-mounted image on the same
   disk) the same render took 0.74-0.79 s either way. Even into new directories the row moves with
-  what was deleted shortly before (a previous bench's clean-up, a test run): 0.68-1.11 s in four
+  what was deleted shortly before (a previous bench's clean-up, a test run): 0.68-1.11 s in the six
   runs of this bench on 2026-11-26, against 0.71-0.94 s for rendering again.
 
 Where a target is missed in the table above, the notes on issue 9 say what was measured and tried.
