@@ -718,9 +718,9 @@ class Discovery {
   /**
    * A YAML/JSON file is a spec when its top level has `nodes` and `replication`. A file without
    * both words cannot be one; the others are told apart by classifySpecs() once the walk is over,
-   * so that lint loads no YAML parser for trees that hold no such file.
+   * so that lint loads no YAML parser for trees that hold no such file. `text`: the file's text
+   * when the caller has read it already.
    */
-  /** `text`: the file's text when the caller has read it already. */
   private maybeSpec(abs: string, text?: string): void {
     if (!this.candidates.has(abs)) {
       const r = text ?? this.base.readFile(abs);
@@ -784,6 +784,11 @@ function mayBeDuplicate(s: Server): boolean {
   return s.origin === "data-dir" && s.configFile === null;
 }
 
+/** The PATHs as given and as absolute paths (findings show paths relative to the one they are under). */
+export function workspaceRoots(paths: readonly string[], cwd: string): Workspace["roots"] {
+  return paths.map((given) => ({ given, abs: resolve(cwd, given) }));
+}
+
 function nothingHere(given: string): string {
   return `${given}: nothing to lint here (no postgresql.conf, pg_hba.conf, data directory, rendered output or topology spec)`;
 }
@@ -800,7 +805,7 @@ export async function discover(paths: readonly string[], opts: DiscoverOptions):
       servers: d.servers,
       specs: d.specs,
       texts: d.texts,
-      roots: paths.map((given) => ({ given, abs: resolve(opts.cwd, given) })),
+      roots: workspaceRoots(paths, opts.cwd),
     },
     pathErrors: d.pathErrors(),
   };

@@ -2,7 +2,7 @@
 import { relative, resolve } from "node:path";
 import { isSupportedMajor, SUPPORTED_MAJORS } from "../pg/catalog/index.js";
 import { CONFIG_FILENAME, EMPTY_CONFIG, findConfig, type LintConfig, loadConfig } from "./config.js";
-import { discover } from "./discover.js";
+import { discover, workspaceRoots } from "./discover.js";
 import { displayPath, RuleRun } from "./engine.js";
 import type { Finding } from "./model.js";
 import { knownRuleNames } from "./registry.js";
@@ -62,8 +62,10 @@ export async function lint(req: LintRequest): Promise<LintOutcome> {
     config = r.config;
   }
   const postgres = req.postgres ?? config.postgres;
-  const roots = req.paths.map((given) => ({ given, abs: resolve(req.cwd, given) }));
-  const run = new RuleRun({ fs: req.fs, config, ...(req.today ? { today: req.today } : {}) }, roots);
+  const run = new RuleRun(
+    { fs: req.fs, config, ...(req.today ? { today: req.today } : {}) },
+    workspaceRoots(req.paths, req.cwd),
+  );
   // Each server is judged by the server-scope rules as soon as it is read, then slimmed: a
   // fleet's parsed pg_hba.conf files are never all in memory at once.
   const found = await discover(req.paths, {
