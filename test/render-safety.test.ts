@@ -376,13 +376,20 @@ describe("render --check writes nothing", () => {
       const r = runBin(["render", s, "--out", out, "--check"], { cwd: dir });
       expect(r.code, r.stderr).toBe(want);
       expect(tree(out)).toEqual(before);
+      return r.stdout;
     };
-    await check(0);
+    expect(await check(0)).toBe("");
     writeFileSync(join(out, "p/runbook.sh"), "edited\n");
     rmSync(join(out, "s0/standby.signal"));
     writeFileSync(join(out, "foreign.txt"), "mine\n");
     chmodSync(join(out, "s1/runbook.sh"), 0o700);
-    await check(1);
+    // each drift said: an edited file and a missing one as patches, a changed mode as a line
+    const said = await check(1);
+    expect(said).toContain("--- a/p/runbook.sh\n+++ b/p/runbook.sh\n");
+    expect(said).toContain("-edited\n");
+    expect(said).toContain("--- /dev/null\n+++ b/s0/standby.signal\n");
+    expect(said).toContain(`${out}/s1/runbook.sh: mode 0700, expected 0755\n`);
+    expect(said).not.toContain("foreign.txt");
     // a directory that does not exist is not created
     const missing = join(dir, "never");
     const r = runBin(["render", s, "--out", missing, "--check"], { cwd: dir });

@@ -270,17 +270,19 @@ export function checkRendered(dir: string, files: RenderedFile[]): DriftReport {
   const notes: string[] = [];
   for (const f of files) {
     const target = join(dir, f.path);
-    let current: string | undefined;
+    // one lstat: the kind of file, and its mode when the text is as rendered
+    let text: string | undefined;
+    let mode = 0;
     try {
-      current = lstatSync(target).isFile() ? readFileSync(target, "utf8") : undefined;
+      const st = lstatSync(target);
+      mode = st.mode;
+      if (st.isFile()) text = readFileSync(target, "utf8");
     } catch {
-      current = undefined;
+      text = undefined;
     }
-    if (current !== f.content) {
-      diffs.push(filePatch(f.path, current, f.content));
-    } else if ((lstatSync(target).mode & 0o777) !== f.mode) {
-      notes.push(`${f.path}: mode ${octal(lstatSync(target).mode)}, expected ${octal(f.mode)}`);
-    }
+    if (text !== f.content) diffs.push(filePatch(f.path, text, f.content));
+    else if ((mode & 0o777) !== f.mode)
+      notes.push(`${f.path}: mode ${octal(mode)}, expected ${octal(f.mode)}`);
   }
   const rendered = new Set(files.map((f) => f.path));
   for (const p of Object.keys(readManifest(dir)?.files ?? {})) {
