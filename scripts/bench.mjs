@@ -77,30 +77,34 @@ const one = join(work, "one");
 makeCluster(one, "main", 1);
 const bigHba = join(work, "big_hba.conf");
 writeFileSync(bigHba, hba(HBA_LINES, 7));
-const bigSpec = join(work, "big.yaml");
-const nodes = [`  - { name: p0, role: primary, host: 10.50.0.1, data_directory: /srv/pg }`];
-for (let i = 1; i <= STANDBYS; i++) {
-  nodes.push(
-    `  - { name: s${i}, role: standby, host: 10.50.${Math.floor(i / 250)}.${(i % 250) + 2}, data_directory: /srv/pg }`,
-  );
-}
-writeFileSync(
-  bigSpec,
-  `version: 1\ncluster: { postgres: 16, layout: pg_ctl }\nreplication: { user: repl, password: { env: PW } }\nnodes:\n${nodes.join("\n")}\n`,
-);
-// Debian layout without failover access: every file a node gets is its own (no upstream copy to
-// patch, no list of every other node), so output and time should grow linearly with the nodes.
-const linearSpec = (n) => {
-  const file = join(work, `linear-${n}.yaml`);
-  const ns = [`  - { name: p0, role: primary, host: 10.60.0.1 }`];
+/** A spec of one primary and n standbys (each on its own host of `net`), written to work/name. */
+function topologySpec(name, n, { net, cluster, replication, node = "" }) {
+  const file = join(work, name);
+  const ns = [`  - { name: p0, role: primary, host: ${net}.0.1${node} }`];
   for (let i = 1; i <= n; i++)
-    ns.push(`  - { name: s${i}, role: standby, host: 10.60.${Math.floor(i / 250)}.${(i % 250) + 2} }`);
+    ns.push(
+      `  - { name: s${i}, role: standby, host: ${net}.${Math.floor(i / 250)}.${(i % 250) + 2}${node} }`,
+    );
   writeFileSync(
     file,
-    `version: 1\ncluster: { postgres: 16, layout: debian }\nreplication: { user: repl, password: { env: PW }, failover_access: false }\nnodes:\n${ns.join("\n")}\n`,
+    `version: 1\ncluster: { ${cluster} }\nreplication: { user: repl, password: { env: PW }${replication} }\nnodes:\n${ns.join("\n")}\n`,
   );
   return file;
-};
+}
+const bigSpec = topologySpec("big.yaml", STANDBYS, {
+  net: "10.50",
+  cluster: "postgres: 16, layout: pg_ctl",
+  replication: "",
+  node: ", data_directory: /srv/pg",
+});
+// Debian layout without failover access: every file a node gets is its own (no upstream copy to
+// patch, no list of every other node), so output and time should grow linearly with the nodes.
+const linearSpec = (n) =>
+  topologySpec(`linear-${n}.yaml`, n, {
+    net: "10.60",
+    cluster: "postgres: 16, layout: debian",
+    replication: ", failover_access: false",
+  });
 const linear1 = linearSpec(STANDBYS);
 const linear2 = linearSpec(2 * STANDBYS);
 const seed = join(ROOT, "fixtures/specs/seed.yaml");

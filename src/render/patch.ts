@@ -24,10 +24,8 @@ export function filePatch(fileName: string, oldText: string | undefined, newText
   return unifiedPatch(oldName, `b/${fileName}`, oldText ?? "", newText);
 }
 
-/** `--- oldName` / `+++ newName` and the hunks turning oldText into newText (no Index/==== preamble). */
-export function unifiedPatch(oldName: string, newName: string, oldText: string, newText: string): string {
-  const a = oldText;
-  const b = newText;
+/** `--- oldName` / `+++ newName` and the hunks turning text a into b (no Index/==== preamble). */
+export function unifiedPatch(oldName: string, newName: string, a: string, b: string): string {
   // the head: whole lines both share, less CONTEXT lines
   const max = Math.min(a.length, b.length);
   const c = commonPrefix(a, b, max);

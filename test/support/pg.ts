@@ -53,8 +53,8 @@ export async function freePort(): Promise<number> {
 
 /**
  * n different free TCP ports on 127.0.0.1: all bound at once, then released. (Ports taken one at a
- * time can repeat, since a port just released may be the next one the kernel hands out: two nodes
- * on one port made a spec render refuses, and an e2e run failed on it.)
+ * time can repeat, since a port just released may be the next one the kernel hands out; two nodes
+ * on one port make a spec that render refuses, and an e2e run failed that way.)
  */
 export async function freePorts(n: number): Promise<number[]> {
   const servers = Array.from({ length: n }, () => createServer());
