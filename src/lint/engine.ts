@@ -185,8 +185,7 @@ export class RuleRun {
       directives,
       knownRuleNames: this.names,
       enabledRules: this.enabledInfo,
-      majorsOf: (s: Server) =>
-        s.major === undefined ? SUPPORTED_MAJORS : isSupportedMajor(s.major) ? [s.major] : [],
+      majorsOf,
       today: this.today,
       source,
       report: (r: Report) => {
@@ -240,6 +239,11 @@ export class RuleRun {
       });
     }
   }
+}
+
+/** RuleContext.majorsOf */
+function majorsOf(s: Server): readonly number[] {
+  return s.major === undefined ? SUPPORTED_MAJORS : isSupportedMajor(s.major) ? [s.major] : [];
 }
 
 /** Every rule over a workspace discovery has finished (what lint() does, without streaming). */

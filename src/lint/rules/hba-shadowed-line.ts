@@ -13,7 +13,8 @@ export const hbaShadowedLine: Rule = {
     for (const server of ctx.servers) {
       const lines = newestHba(server)?.lines ?? [];
       const shadowedBy = firstShadowing(lines);
-      for (const [i, line] of lines.entries()) {
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i] as (typeof lines)[number];
         const earlier = shadowedBy[i];
         if (!earlier) continue;
         const at = where(earlier.file, earlier.line, line.file);

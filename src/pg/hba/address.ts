@@ -20,9 +20,16 @@ export interface IpNetwork extends IpAddress {
   hostBitsSet: boolean;
 }
 
+/** Byte k (0: the lowest) of a number of up to 32 bits. */
+const byteOf = (val: number, k: number): number => Math.floor(val / 256 ** k) % 256;
+
 /** inet_aton (glibc's exact variant): 1–4 parts, each decimal, 0x-hex or 0-octal. */
 export function parseIPv4(s: string): IpAddress | null {
-  const parts: number[] = [];
+  // the dotted parts before the last (at most 3), without an array: this runs for every address
+  let p0 = 0;
+  let p1 = 0;
+  let p2 = 0;
+  let count = 0;
   let i = 0;
   for (;;) {
     let base = 10;
@@ -53,20 +60,23 @@ export function parseIPv4(s: string): IpAddress | null {
     }
     if (!digit) return null;
     if (s[i] === ".") {
-      if (parts.length > 2 || val > 0xff) return null;
-      parts.push(val);
+      if (count > 2 || val > 0xff) return null;
+      if (count === 0) p0 = val;
+      else if (count === 1) p1 = val;
+      else p2 = val;
+      count++;
       i++;
       continue;
     }
     if (i !== s.length) return null;
-    const max = [0xffffffff, 0xffffff, 0xffff, 0xff][parts.length] as number;
+    // the last part fills the bytes the others left: a.b.c.d, a.b.(16 bits), a.(24 bits), (32 bits)
+    const max = [0xffffffff, 0xffffff, 0xffff, 0xff][count] as number;
     if (val > max) return null;
-    const tail: number[] = [];
-    const rest = 4 - parts.length;
-    for (let k = rest - 1; k >= 0; k--) tail.push(Math.floor(val / 256 ** k) % 256);
-    // concat makes an array of exactly 4 (one grown by push or built by spread keeps room for
-    // 17-22 elements; lint holds one per pg_hba.conf address)
-    return { family: 4, bytes: parts.concat(tail) };
+    // an array literal has exactly 4 elements (lint holds one per pg_hba.conf address)
+    if (count === 3) return { family: 4, bytes: [p0, p1, p2, val] };
+    if (count === 2) return { family: 4, bytes: [p0, p1, byteOf(val, 1), byteOf(val, 0)] };
+    if (count === 1) return { family: 4, bytes: [p0, byteOf(val, 2), byteOf(val, 1), byteOf(val, 0)] };
+    return { family: 4, bytes: [byteOf(val, 3), byteOf(val, 2), byteOf(val, 1), byteOf(val, 0)] };
   }
 }
 
@@ -144,7 +154,8 @@ export function maskFromPrefix(bits: number, family: 4 | 6): number[] {
 export function prefixOfMask(mask: number[]): number | null {
   let bits = 0;
   let ended = false;
-  for (const b of mask) {
+  for (let i = 0; i < mask.length; i++) {
+    const b = mask[i] as number;
     for (let k = 7; k >= 0; k--) {
       const set = (b >> k) & 1;
       if (set && ended) return null;

@@ -99,8 +99,9 @@ export function firstShadowing(lines: readonly HbaLine[]): Array<HbaLine | undef
   const named: number[] = []; // samenet, samehost, host names: cover only those
   const oddMask: number[] = []; // networks with a mask that is not a prefix
   const anyIp: number[] = []; // every network (for a record whose own mask is not a prefix)
-  // `family/prefix` -> that family and prefix, and its records by masked address
-  const byPrefix = new Map<string, { family: number; prefix: number; at: Map<string, number[]> }>();
+  // one per family and prefix length: its records by masked address (byPrefix finds it)
+  const buckets: Array<{ family: number; prefix: number; at: Map<number | string, number[]> }> = [];
+  const byPrefix = new Map<number, (typeof buckets)[number]>();
   const out: Array<HbaLine | undefined> = [];
   for (let i = 0; i < lines.length; i++) {
     const b = lines[i] as HbaLine;
@@ -116,9 +117,11 @@ export function firstShadowing(lines: readonly HbaLine[]): Array<HbaLine | undef
         if (n.prefix === null) best = firstIn(anyIp, lines, b, best);
         else {
           best = firstIn(oddMask, lines, b, best);
-          for (const { family, prefix, at } of byPrefix.values())
+          for (let k = 0; k < buckets.length; k++) {
+            const { family, prefix, at } = buckets[k] as (typeof buckets)[number];
             if (family === n.family && prefix <= n.prefix)
               best = firstIn(at.get(maskedKey(n.bytes, prefix)), lines, b, best);
+          }
         }
       }
     }
@@ -131,11 +134,12 @@ export function firstShadowing(lines: readonly HbaLine[]): Array<HbaLine | undef
       const n = addr.network;
       if (n.prefix === null) oddMask.push(i);
       else {
-        const key = `${n.family}/${n.prefix}`;
+        const key = n.family * 1000 + n.prefix;
         let bucket = byPrefix.get(key);
         if (!bucket) {
           bucket = { family: n.family, prefix: n.prefix, at: new Map() };
           byPrefix.set(key, bucket);
+          buckets.push(bucket);
         }
         const k = maskedKey(n.bytes, n.prefix);
         const list = bucket.at.get(k);
@@ -163,12 +167,23 @@ function firstIn(
   return best;
 }
 
-/** The address bytes under a prefix of `prefix` bits, as a map key. */
-function maskedKey(bytes: readonly number[], prefix: number): string {
-  let key = "";
-  for (let i = 0; i < bytes.length; i++) {
-    const bits = Math.max(0, Math.min(8, prefix - i * 8));
-    key += `${(bytes[i] as number) & ((0xff << (8 - bits)) & 0xff)}.`;
+/**
+ * The address bytes under a prefix of `prefix` bits, as a map key: a number for IPv4 (no string
+ * to build for every record and bucket), a string for IPv6.
+ */
+function maskedKey(bytes: readonly number[], prefix: number): number | string {
+  if (bytes.length === 4) {
+    let key = 0;
+    for (let i = 0; i < 4; i++) key = key * 256 + ((bytes[i] as number) & maskByte(prefix, i));
+    return key;
   }
+  let key = "";
+  for (let i = 0; i < bytes.length; i++) key += `${(bytes[i] as number) & maskByte(prefix, i)}.`;
   return key;
+}
+
+/** Byte i of the mask of a prefix of `prefix` bits. */
+function maskByte(prefix: number, i: number): number {
+  const bits = Math.max(0, Math.min(8, prefix - i * 8));
+  return (0xff << (8 - bits)) & 0xff;
 }

@@ -162,13 +162,61 @@ interface Located {
   column: number;
 }
 
-/** A logical record: text with continuations joined, and where each character came from. */
-interface RawRecord {
+/** One physical line of a record (a continued record has several). */
+interface Piece {
   text: string;
-  at: (i: number) => Located;
   line: number;
-  continuations: number;
-  tooLong: boolean;
+  /** see columnsOf */
+  cols: number[] | null;
+}
+
+/**
+ * A logical record: text with continuations joined, and where each character came from. The
+ * positions are asked for every token, so the common record (one piece, no surrogates) answers
+ * without allocating.
+ */
+class RawRecord {
+  constructor(
+    readonly text: string,
+    private readonly pieces: readonly Piece[],
+    readonly line: number,
+    readonly tooLong: boolean,
+  ) {}
+
+  get continuations(): number {
+    return this.pieces.length - 1;
+  }
+
+  /** The piece offset i falls in, and i's offset in it; past the end: the last piece, its length. */
+  private find(i: number): { piece: Piece; off: number } {
+    let off = i;
+    const last = this.pieces.length - 1;
+    for (let k = 0; k < last; k++) {
+      const p = this.pieces[k] as Piece;
+      // the end of a continued piece is the start of the next one
+      if (off < p.text.length) return { piece: p, off };
+      off -= p.text.length;
+    }
+    return { piece: this.pieces[last] as Piece, off };
+  }
+
+  lineAt(i: number): number {
+    return this.pieces.length === 1 ? (this.pieces[0] as Piece).line : this.find(i).piece.line;
+  }
+
+  columnAt(i: number): number {
+    const only = this.pieces.length === 1 ? (this.pieces[0] as Piece) : undefined;
+    if (only !== undefined && only.cols === null && i <= only.text.length) return i + 1;
+    const { piece, off } = only !== undefined ? { piece: only, off: i } : this.find(i);
+    if (off <= piece.text.length) return columnAt(piece.cols, piece.text, off);
+    // beyond the record's end: one past the column after the last character
+    const end = piece.cols === null ? piece.text.length + 1 : (piece.cols.at(-1) ?? 0);
+    return end + 1;
+  }
+
+  at(i: number): Located {
+    return { line: this.lineAt(i), column: this.columnAt(i) };
+  }
 }
 
 /** 1-based column of each UTF-16 unit (a surrogate pair shares one); null when that is i + 1 throughout. */
@@ -191,6 +239,13 @@ function columnAt(cols: number[] | null, text: string, off: number): number {
   return cols[off] ?? text.length + 1;
 }
 
+/** The line without the line-end characters the server strips (`\r` before the `\n` split off). */
+function chomp(line: string): string {
+  let end = line.length;
+  while (end > 0 && (line.charCodeAt(end - 1) === 13 || line.charCodeAt(end - 1) === 10)) end--;
+  return end === line.length ? line : line.slice(0, end);
+}
+
 function splitRecords(text: string, major: number): RawRecord[] {
   const physical = text.split("\n");
   if (physical.length > 0 && physical.at(-1) === "") physical.pop();
@@ -198,19 +253,19 @@ function splitRecords(text: string, major: number): RawRecord[] {
   let n = 0;
   while (n < physical.length) {
     const first = n + 1;
-    const pieces: Array<{ text: string; line: number; cols: number[] | null }> = [];
+    const pieces: Piece[] = [];
     let buf = "";
     let lastBackslash = 0;
     let tooLong = false;
     for (;;) {
-      const raw = (physical[n] as string).replace(/[\r\n]+$/, "");
+      const raw = chomp(physical[n] as string);
       n++;
       if (major <= 13 && Buffer.byteLength(raw, "utf8") >= 8191) tooLong = true;
       pieces.push({ text: raw, line: n, cols: columnsOf(raw) });
       buf += raw;
       if (major >= 14 && buf.length > lastBackslash && buf.endsWith("\\")) {
         buf = buf.slice(0, -1);
-        const last = pieces.at(-1) as { text: string };
+        const last = pieces.at(-1) as Piece;
         last.text = last.text.slice(0, -1);
         lastBackslash = buf.length;
         if (n < physical.length) continue;
@@ -218,30 +273,20 @@ function splitRecords(text: string, major: number): RawRecord[] {
       break;
     }
     const nul = buf.indexOf("\0");
-    const textOut = nul >= 0 ? buf.slice(0, nul) : buf;
-    const at = (i: number): Located => {
-      let off = i;
-      // (an indexed loop: this runs for every token, mostly before the JIT has looked at it)
-      for (let k = 0; k < pieces.length; k++) {
-        const p = pieces[k] as { text: string; line: number; cols: number[] | null };
-        // the end of a continued piece is the start of the next one
-        if (off < p.text.length || (off === p.text.length && k === pieces.length - 1))
-          return { line: p.line, column: columnAt(p.cols, p.text, off) };
-        off -= p.text.length;
-      }
-      const last = pieces.at(-1) as { text: string; line: number; cols: number[] | null };
-      const end = last.cols === null ? last.text.length + 1 : (last.cols.at(-1) ?? 0);
-      return { line: last.line, column: end + 1 };
-    };
-    out.push({ text: textOut, at, line: first, continuations: pieces.length - 1, tooLong });
+    out.push(new RawRecord(nul >= 0 ? buf.slice(0, nul) : buf, pieces, first, tooLong));
   }
   return out;
 }
 
-interface RawToken {
+/** Where next_token is in a record, and the token it read last. */
+interface TokenState {
+  pos: number;
+  /** the token with its quotes removed */
   value: string;
   quoted: boolean;
+  /** its offset in the record */
   start: number;
+  /** it ended at a comma: the field goes on */
   terminatingComma: boolean;
 }
 
@@ -250,22 +295,25 @@ const PLAIN = /[^ \t\r,"#]+/y;
 /** blanks and commas before a token (always matches, maybe empty) */
 const SKIP = /[ \t\r,]*/y;
 
-/** next_token: one token from s at *pos, or null at the end of the record. */
-function nextToken(s: string, state: { pos: number }): RawToken | null {
+/** next_token: reads one token of s from state.pos into state; false at the end of the record. */
+function nextToken(s: string, state: TokenState): boolean {
   SKIP.lastIndex = state.pos;
   SKIP.test(s);
   let i = SKIP.lastIndex;
   const start = i;
+  state.start = start;
   // Fast path: a plain word (no quote) ending at a blank, a comma, a # or the end, which the
   // loop below would read the same way, character by character.
   PLAIN.lastIndex = i;
-  const plain = PLAIN.exec(s);
-  if (plain !== null) {
-    const end = i + plain[0].length;
+  if (PLAIN.test(s)) {
+    const end = PLAIN.lastIndex;
     const next = s[end];
     if (next === undefined || isBlank(next) || next === "," || next === "#") {
       state.pos = next === "#" ? s.length : end;
-      return { value: plain[0], quoted: false, start, terminatingComma: next === "," };
+      state.value = s.slice(start, end);
+      state.quoted = false;
+      state.terminatingComma = next === ",";
+      return true;
     }
   }
   let buf = "";
@@ -295,8 +343,11 @@ function nextToken(s: string, state: { pos: number }): RawToken | null {
     i++;
   }
   state.pos = i;
-  if (!sawQuote && buf.length === 0) return null;
-  return { value: buf, quoted: initialQuote, start, terminatingComma };
+  if (!sawQuote && buf.length === 0) return false;
+  state.value = buf;
+  state.quoted = initialQuote;
+  state.terminatingComma = terminatingComma;
+  return true;
 }
 
 interface Field {
@@ -305,6 +356,9 @@ interface Field {
   column: number;
 }
 
+/** Where a record ends, for "end-of-line before …". */
+const endOf = (tl: TokLine): Located => tl.record.at(tl.record.text.length);
+
 interface TokLine {
   file: string;
   line: number;
@@ -312,8 +366,8 @@ interface TokLine {
   fields: Field[];
   error: string | null;
   errorAt: Located | null;
-  /** where the record ends, for "end-of-line before …" */
-  end: Located;
+  /** the record, for where it ends ("end-of-line before …") */
+  record: RawRecord;
   depth: number;
   /** false for errors of ours the server has no text for (it would crash or hang instead) */
   serverKnows: boolean;
@@ -343,7 +397,7 @@ class HbaReader {
         fields: [],
         error: null,
         errorAt: null,
-        end: rec.at(rec.text.length),
+        record: rec,
         depth,
         serverKnows: true,
       };
@@ -353,7 +407,7 @@ class HbaReader {
         out.push(tl);
         continue;
       }
-      const state = { pos: 0 };
+      const state: TokenState = { pos: 0, value: "", quoted: false, start: 0, terminatingComma: false };
       while (state.pos < rec.text.length && tl.error === null) {
         const field = this.nextField(file, rec, state, depth, tl);
         if (field.tokens.length > 0) tl.fields.push(field);
@@ -381,28 +435,41 @@ class HbaReader {
     this.visiting.pop();
   }
 
-  private nextField(file: string, rec: RawRecord, state: { pos: number }, depth: number, tl: TokLine): Field {
-    const tokens: HbaToken[] = [];
-    let fieldAt: Located | null = null;
-    for (;;) {
-      const t = nextToken(rec.text, state);
-      if (!t) break;
-      const at = rec.at(t.start);
-      fieldAt ??= at;
-      if (this.major <= 13 && Buffer.byteLength(t.value, "utf8") > 255) {
+  private nextField(file: string, rec: RawRecord, state: TokenState, depth: number, tl: TokLine): Field {
+    // most fields are one token: an array made for it holds one (an empty one grown by push has
+    // room for 16)
+    let tokens: HbaToken[] | null = null;
+    let line = rec.line;
+    let column = 1;
+    while (nextToken(rec.text, state)) {
+      if (tokens === null) {
+        line = rec.lineAt(state.start);
+        column = rec.columnAt(state.start);
+      }
+      if (this.major <= 13 && Buffer.byteLength(state.value, "utf8") > 255) {
         tl.error = "authentication file token too long";
-        tl.errorAt = at;
+        tl.errorAt = rec.at(state.start);
         state.pos = rec.text.length;
         break;
       }
-      if (!t.quoted && t.value.length > 1 && t.value.startsWith("@")) {
-        this.expandFile(t.value.slice(1), file, at, depth + 1, tokens, tl);
+      const more = state.terminatingComma;
+      if (!state.quoted && state.value.length > 1 && state.value.startsWith("@")) {
+        tokens ??= [];
+        this.expandFile(state.value.slice(1), file, rec.at(state.start), depth + 1, tokens, tl);
       } else {
-        tokens.push({ value: t.value, quoted: t.quoted, file, line: at.line, column: at.column });
+        const t: HbaToken = {
+          value: state.value,
+          quoted: state.quoted,
+          file,
+          line: rec.lineAt(state.start),
+          column: rec.columnAt(state.start),
+        };
+        if (tokens === null) tokens = [t];
+        else tokens.push(t);
       }
-      if (!t.terminatingComma || tl.error !== null) break;
+      if (!more || tl.error !== null) break;
     }
-    return { tokens, line: fieldAt?.line ?? rec.line, column: fieldAt?.column ?? 1 };
+    return { tokens: tokens ?? [], line, column };
   }
 
   /** `@file`: every token of every line of the file, appended to the field. */
@@ -649,13 +716,13 @@ class RecordParser {
     }
     let fi = 1;
     const dbField = fields[fi++];
-    if (!dbField) return this.fail("end-of-line before database specification", tl.end);
+    if (!dbField) return this.fail("end-of-line before database specification", endOf(tl));
     const userField = fields[fi++];
-    if (!userField) return this.fail("end-of-line before role specification", tl.end);
+    if (!userField) return this.fail("end-of-line before role specification", endOf(tl));
     let address: HbaAddress | null = null;
     if (type !== "local") {
       const af = fields[fi++];
-      if (!af) return this.fail("end-of-line before IP address specification", tl.end);
+      if (!af) return this.fail("end-of-line before IP address specification", endOf(tl));
       if (af.tokens.length > 1) return this.fail("multiple values specified for host address", af, "address");
       const tok = af.tokens[0] as HbaToken;
       if (!tok.quoted && (tok.value === "all" || tok.value === "samehost" || tok.value === "samenet")) {
@@ -679,7 +746,7 @@ class RecordParser {
           address = { kind: "ip", network: makeNetwork(ip, mask), token: tok, maskToken: null };
         } else {
           const mf = fields[fi++];
-          if (!mf) return this.fail("end-of-line before netmask specification", tl.end, "address");
+          if (!mf) return this.fail("end-of-line before netmask specification", endOf(tl), "address");
           if (mf.tokens.length > 1) return this.fail("multiple values specified for netmask", mf, "address");
           const mtok = mf.tokens[0] as HbaToken;
           const m = parseNumericHost(mtok.value);
@@ -691,7 +758,7 @@ class RecordParser {
       }
     }
     const mField = fields[fi++];
-    if (!mField) return this.fail("end-of-line before authentication method", tl.end, "method");
+    if (!mField) return this.fail("end-of-line before authentication method", endOf(tl), "method");
     if (mField.tokens.length > 1)
       return this.fail("multiple values specified for authentication type", mField, "method");
     const methodTok = mField.tokens[0] as HbaToken;
@@ -722,7 +789,7 @@ class RecordParser {
       type,
       method,
       major,
-      set: new Map(),
+      set: NO_OPTIONS,
       oauthValidatorLibraries: this.opts.oauthValidatorLibraries ?? [],
     };
     for (; fi < fields.length; fi++) {
@@ -739,6 +806,7 @@ class RecordParser {
           }
           return this.fail(err.server, tok, "option");
         }
+        if (ctx.set === NO_OPTIONS) ctx.set = new Map();
         ctx.set.set(name, value);
         options.push({ name, value, token: tok });
       }
@@ -766,9 +834,13 @@ interface OptionContext {
   type: HbaConnType;
   method: HbaAuthMethod;
   major: number;
+  /** the options so far, name -> value (NO_OPTIONS until the first) */
   set: Map<string, string>;
   oauthValidatorLibraries: string[];
 }
+
+/** A record's options before it has any (most records have none): never written to. */
+const NO_OPTIONS: Map<string, string> = new Map();
 
 const METHOD_NAMES = {
   map: (major: number) =>
@@ -897,6 +969,7 @@ function checkOption(
 
 /** The checks parse_hba_line makes after all options. */
 function checkMethodOptions(c: OptionContext): string | undefined {
+  if (c.method !== "ldap" && c.method !== "radius" && c.method !== "oauth") return undefined;
   // ldapurl sets the base DN, search attribute and filter it holds, as if given on their own
   const url = ldapUrlParts(c.set.get("ldapurl"));
   const fromUrl: Record<string, boolean> = {
@@ -1070,11 +1143,12 @@ export function parseHba(text: string, opts: ParseHbaOptions): HbaResult {
   const lines: HbaLine[] = [];
   const problems: HbaProblem[] = [];
   let seq = 0;
+  // the server's text quotes values with "…" (ourMessage turns them into backticks): hide first
+  const shown = (message: string, tl: TokLine): string => messageText(hideSecretOptions(message, tl));
+  const shownServer = (error: string, tl: TokLine): string =>
+    shown(ourMessage(hideSecretOptions(error, tl)), tl);
   for (const tl of tokLines) {
     seq++;
-    // the server's text quotes values with "…" (ourMessage turns them into backticks): hide first
-    const shown = (message: string): string => messageText(hideSecretOptions(message, tl));
-    const shownServer = (error: string): string => shown(ourMessage(hideSecretOptions(error, tl)));
     if (tl.error !== null) {
       const noServer = !tl.serverKnows;
       const at = tl.errorAt ?? { line: tl.line, column: 1 };
@@ -1084,7 +1158,7 @@ export function parseHba(text: string, opts: ParseHbaOptions): HbaResult {
         file: tl.file,
         line: at.line,
         column: at.column,
-        message: noServer ? shown(tl.error) : shownServer(tl.error),
+        message: noServer ? shown(tl.error, tl) : shownServer(tl.error, tl),
         seq,
         server: noServer ? null : { file: tl.file, line: tl.line, error: tl.error },
       });
@@ -1101,7 +1175,7 @@ export function parseHba(text: string, opts: ParseHbaOptions): HbaResult {
           file: tl.file,
           line: rp.warning.at.line,
           column: rp.warning.at.column,
-          message: shownServer(rp.warning.error ?? ""),
+          message: shownServer(rp.warning.error ?? "", tl),
           seq,
           server: { file: tl.file, line: tl.line, error: rp.warning.error },
         });
@@ -1114,7 +1188,7 @@ export function parseHba(text: string, opts: ParseHbaOptions): HbaResult {
       file: tl.file,
       line: r.at.line,
       column: r.at.column,
-      message: r.message ? shown(r.message) : shownServer(r.error ?? "invalid record"),
+      message: r.message ? shown(r.message, tl) : shownServer(r.error ?? "invalid record", tl),
       seq,
       server: { file: tl.file, line: tl.line, error: r.error },
     });
