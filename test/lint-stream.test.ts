@@ -22,6 +22,7 @@ import { lint } from "../src/lint/index.js";
 import type { Finding, Server } from "../src/lint/model.js";
 import { knownRuleNames, RULES } from "../src/lint/registry.js";
 import { retainForWorkspace } from "../src/lint/retain.js";
+import type { HbaLine } from "../src/pg/hba/index.js";
 import { ROOT } from "./support/cli.js";
 import { goldenArgs, goldenCases } from "./support/lint.js";
 
@@ -158,7 +159,7 @@ describe("what a server keeps of its pg_hba.conf", () => {
       fs: false,
       postgres: 16,
       postgresFrom: "--postgres",
-      onServer: (s: Server) => retainForWorkspace(s),
+      onServer: (s: Server) => retainForWorkspace(s, true),
     });
     found.workspace.texts.clear(); // as lint does once nothing needs them (every format but text)
     // What the heap holds now (a snapshot collects garbage first): V8 keeps a substring of 13
@@ -178,6 +179,29 @@ describe("what a server keeps of its pg_hba.conf", () => {
       r.result.lines.map((l) => l.raw),
     );
     expect(raws).toEqual([kept]);
+  });
+
+  it("while the texts stay (text output's excerpts), keeps the records it keeps as they are, uncopied", async () => {
+    writeFileSync(
+      join(tmp, "pg_hba.conf"),
+      "host replication replication_user_with_a_long_name 10.1.2.3/32 scram-sha-256\nhost app app 10.0.0.0/8 scram-sha-256\n",
+    );
+    writeFileSync(join(tmp, "postgresql.conf"), "wal_level = replica\n");
+    const before: HbaLine[] = [];
+    const found = await discover([tmp], {
+      cwd: tmp,
+      fs: false,
+      postgres: 16,
+      postgresFrom: "--postgres",
+      onServer: (s: Server) => {
+        before.push(...(s.hba?.results[0]?.result.lines ?? []));
+        retainForWorkspace(s, false);
+      },
+    });
+    const after = found.workspace.servers[0]?.hba?.results[0]?.result.lines ?? [];
+    expect(before).toHaveLength(2);
+    expect(after).toHaveLength(1);
+    expect(after[0]).toBe(before[0]);
   });
 });
 

@@ -76,8 +76,8 @@ export async function lint(req: LintRequest): Promise<LintOutcome> {
     onServer: (server, texts, newHba) => {
       run.server(server, texts);
       if (req.keepAll) return;
-      retainForWorkspace(server);
       // No rule reads a pg_hba.conf text (rules read parsed records); only excerpts show them.
+      retainForWorkspace(server, req.excerpts === false);
       if (req.excerpts === false) {
         for (const t of newHba) {
           run.retire(t);

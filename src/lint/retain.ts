@@ -15,15 +15,19 @@ function workspaceReads(line: HbaLine): boolean {
   return admitsReplication(line) || remoteForAllDatabases(line);
 }
 
-/** Drops what only server-scope rules read (they have run). */
-export function retainForWorkspace(server: Server): void {
+/**
+ * Drops what only server-scope rules read (they have run). `textsLetGo`: the pg_hba.conf texts
+ * will be let go (no excerpts), so the kept records must hold no part of them; while the texts
+ * stay anyway (text output shows excerpts), copying would only allocate.
+ */
+export function retainForWorkspace(server: Server, textsLetGo: boolean): void {
   const hba = server.hba;
   if (!hba) return;
   server.hba = {
     ...hba,
     results: hba.results.map(({ major, result }) => ({
       major,
-      result: { ...result, lines: kept(result.lines) },
+      result: { ...result, lines: kept(result.lines, textsLetGo) },
     })),
   };
 }
@@ -35,9 +39,11 @@ export function retainForWorkspace(server: Server): void {
  * of a 1 000-tree fleet's heap after discovery had let go of the texts. Arrays have their own
  * length (one grown by push keeps room for 16 elements).
  */
-function kept(lines: readonly HbaLine[]): HbaLine[] {
+function kept(lines: readonly HbaLine[], copy: boolean): HbaLine[] {
+  const records = lines.filter(workspaceReads);
+  if (!copy) return records;
   const strings = new Map<string, string>();
-  return lines.filter(workspaceReads).map((l) => detached(l, strings));
+  return records.map((l) => detached(l, strings));
 }
 
 /** v with every string long enough to be a slice copied (equal ones copied once), arrays and plain objects rebuilt. */
