@@ -11,8 +11,9 @@
 // load to its own code and cache: one bundle holding everything, with one cache, loaded 2.5 MB
 // for `--help`. The warm-up runs each command on the repository's fixtures, in a temporary
 // directory. Code shared by commands is in each of their bundles.
-// JSON (the parameter catalogue) is embedded as a JSON.parse string: faster to load than the same
-// data as an object literal. yaml's and yargs' `import.meta.url` become the bundle's own URL.
+// JSON is embedded as a JSON.parse string: faster to load than the same data as an object literal;
+// the parameter catalogue as its text (`?raw`), which src/pg/catalog/data.ts parses one entry at a
+// time. yaml's and yargs' `import.meta.url` become the bundle's own URL.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -46,6 +47,24 @@ const jsonAsString = {
       const data = JSON.stringify(JSON.parse(readFileSync(args.path, "utf8")));
       return { contents: `export default JSON.parse(${JSON.stringify(data)});`, loader: "js" };
     });
+  },
+};
+
+/**
+ * `import text from "./file?raw"` as the file's text in a string literal (Vite's convention, which
+ * vitest follows): the parameter catalogue, parsed one entry at a time (src/pg/catalog/data.ts).
+ */
+const rawText = {
+  name: "raw-text",
+  setup(b) {
+    b.onResolve({ filter: /\?raw$/ }, (args) => ({
+      path: resolve(args.resolveDir, args.path.slice(0, -"?raw".length)),
+      namespace: "raw",
+    }));
+    b.onLoad({ filter: /.*/, namespace: "raw" }, (args) => ({
+      contents: `export default ${JSON.stringify(readFileSync(args.path, "utf8"))};`,
+      loader: "js",
+    }));
   },
 };
 
@@ -98,7 +117,8 @@ for (const [name, entry] of Object.entries(BUNDLES)) {
     minifySyntax: true,
     sourcemap: "linked",
     logLevel: "warning",
-    plugins: name === "cli" ? [jsonAsString, noImportLoader] : [jsonAsString, splitImports(name)],
+    plugins:
+      name === "cli" ? [rawText, jsonAsString, noImportLoader] : [rawText, jsonAsString, splitImports(name)],
     define: { "import.meta.url": "__pgreplBundleUrl" },
     banner: {
       js: '"use strict"; const __pgreplBundleUrl = require("node:url").pathToFileURL(__filename).href;',

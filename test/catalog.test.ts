@@ -6,12 +6,14 @@
  * In both, `postgres -C port` loads a postgresql.conf holding one `name = 'value'` line and
  * exits non-zero when the file has an error; checkValue must agree case by case.
  */
+
 import { execFile, spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allParams, rawAlias, rawParam, rawUnlisted, rawVersion } from "../src/pg/catalog/data.js";
 import {
   aliasTarget,
   catalogServerVersion,
@@ -269,6 +271,31 @@ describe("checkValue", () => {
 });
 
 describe("params.json", () => {
+  it("read one entry at a time (data.ts) gives what parsing the whole file gives, and nothing else", () => {
+    const text = readFileSync(join(ROOT, "src/pg/catalog/params.json"), "utf8");
+    const data = JSON.parse(text) as Record<
+      "params" | "aliases" | "unlisted" | "versions",
+      Record<string, unknown>
+    >;
+    expect(Object.keys(data.params).length).toBeGreaterThan(300);
+    for (const [name, p] of Object.entries(data.params)) expect(rawParam(name), name).toEqual(p);
+    expect(allParams()).toEqual(data.params);
+    for (const [name, a] of Object.entries(data.aliases)) expect(rawAlias(name), name).toEqual(a);
+    for (const [name, u] of Object.entries(data.unlisted)) expect(rawUnlisted(name), name).toEqual(u);
+    for (const [major, v] of Object.entries(data.versions)) expect(rawVersion(major), major).toEqual(v);
+    // the file's own keys, parts of lines, other sections' keys, and Object's properties are no parameters
+    const notParams = ["params", "aliases", "unlisted", "versions", "work", 'work_mem":{', "seed"];
+    for (const n of [...notParams, "constructor", "__proto__", "toString", "", "\n", '"']) {
+      expect(rawParam(n), n).toBeUndefined();
+      expect(getParam(16, n), n).toBeUndefined();
+    }
+    expect(rawParam("sort_mem")).toBeUndefined();
+    expect(rawAlias("work_mem")).toBeUndefined();
+    expect(rawUnlisted("work_mem")).toBeUndefined();
+    expect(rawVersion("11")).toBeUndefined();
+    expect(getParam(16, "sort_mem")?.name).toBe("work_mem");
+  });
+
   it("lists each parameter once, with sorted majors that the catalogue supports", () => {
     const text = readFileSync(join(ROOT, "src/pg/catalog/params.json"), "utf8");
     const data = JSON.parse(text) as { params: Record<string, { majors: number[] }> };

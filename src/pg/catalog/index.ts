@@ -13,7 +13,7 @@
  */
 
 import { lookupTable } from "../../util/table.js";
-import raw from "./params.json" with { type: "json" };
+import { allParams, type RawParam, rawAlias, rawParam, rawUnlisted, rawVersion } from "./data.js";
 
 // ---------------------------------------------------------------------------------------
 // Types
@@ -75,48 +75,6 @@ export interface RemovedParam {
 // ---------------------------------------------------------------------------------------
 // The generated data, indexed on first use
 
-type Field =
-  | "type"
-  | "unit"
-  | "min"
-  | "max"
-  | "enumvals"
-  | "enumHidden"
-  | "enumBuild"
-  | "bootVal"
-  | "context";
-
-interface RawParam {
-  name?: string;
-  type: ParamType;
-  unit?: string;
-  min?: number;
-  max?: number;
-  enumvals?: string[];
-  enumHidden?: string[];
-  enumBuild?: Record<string, string>;
-  bootVal: string | null;
-  context: ParamContext;
-  majors: number[];
-  /** Per older major, the fields that differ from the newest major's (null: absent there). */
-  byMajor?: Record<string, Partial<Record<Field, unknown>>>;
-}
-
-interface RawCatalog {
-  aliases: Record<string, { target: string; majors: number[] }>;
-  params: Record<string, RawParam>;
-  unlisted: Record<string, number[]>;
-  versions: Record<string, string>;
-}
-
-// user-given names are looked up in these: tables without a prototype (see lookupTable)
-const RAW: RawCatalog = {
-  aliases: lookupTable((raw as unknown as RawCatalog).aliases),
-  params: lookupTable((raw as unknown as RawCatalog).params),
-  unlisted: lookupTable((raw as unknown as RawCatalog).unlisted),
-  versions: (raw as unknown as RawCatalog).versions,
-};
-
 /**
  * What has been looked up for a major. Built on demand, one name at a time: a lint run asks for
  * a few dozen of the ~350 parameters, and resolving them all cost more than the rest of the rule.
@@ -144,7 +102,7 @@ function listed(major: SupportedMajor, key: string): ParamInfo | undefined {
   const idx = indexFor(major);
   let info = idx.params.get(key);
   if (info === undefined) {
-    const p = RAW.params[key];
+    const p = rawParam(key);
     info = p?.majors.includes(major) ? resolve(key, p, major) : null;
     idx.params.set(key, info);
   }
@@ -153,13 +111,13 @@ function listed(major: SupportedMajor, key: string): ParamInfo | undefined {
 
 /** obsolete lower-case name -> lower-case current name in this major (guc.c's map_old_guc_names) */
 function aliasOf(major: SupportedMajor, key: string): string | undefined {
-  const a = RAW.aliases[key];
+  const a = rawAlias(key);
   return a?.majors.includes(major) ? asciiLower(a.target) : undefined;
 }
 
 /** lower-case names the server accepts that pg_settings does not list */
 function unlisted(major: SupportedMajor, key: string): boolean {
-  return RAW.unlisted[key]?.includes(major) === true;
+  return rawUnlisted(key)?.includes(major) === true;
 }
 
 function resolve(key: string, p: RawParam, major: SupportedMajor): ParamInfo {
@@ -198,7 +156,7 @@ function cmp(a: string, b: string): number {
 
 /** The PostgreSQL release the catalogue was read from for a major, e.g. "15.18". */
 export function catalogServerVersion(major: SupportedMajor): string {
-  return RAW.versions[String(major)] ?? "";
+  return rawVersion(String(major)) ?? "";
 }
 
 /**
@@ -239,7 +197,7 @@ export function aliasTarget(major: number, name: string): string | undefined {
 export function paramNames(major: number): readonly string[] {
   if (!isSupportedMajor(major)) return [];
   const idx = indexFor(major);
-  idx.names ??= Object.entries(RAW.params)
+  idx.names ??= Object.entries(allParams())
     .filter(([, p]) => p.majors.includes(major))
     .map(([key, p]) => p.name ?? key)
     .sort((a, b) => cmp(asciiLower(a), asciiLower(b)));
@@ -249,7 +207,7 @@ export function paramNames(major: number): readonly string[] {
 /** The supported majors that have a parameter (empty when none does). */
 export function paramMajors(name: string): readonly SupportedMajor[] {
   const key = asciiLower(name);
-  const p = RAW.params[key] ?? RAW.params[RAW.aliases[key]?.target ?? ""];
+  const p = rawParam(key) ?? rawParam(rawAlias(key)?.target ?? "");
   return p ? p.majors.filter(isSupportedMajor) : [];
 }
 
@@ -324,7 +282,7 @@ export function removedParam(major: number, name: string): RemovedParam | undefi
   const key = asciiLower(name);
   const explained = REMOVED_EXPLAINED[key];
   let removed: RemovedParam | undefined;
-  const p = RAW.params[key];
+  const p = rawParam(key);
   if (p) {
     const earlier = p.majors.filter((m) => m < major);
     const lastIn = earlier[earlier.length - 1];
