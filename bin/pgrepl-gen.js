@@ -29,7 +29,8 @@ function load(name, dist = DIST) {
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(Module.wrap(readFileSync(bundle, "utf8")), { filename: bundle, cachedData });
+  // the bundle is a function expression, CommonJS's wrapper included (scripts/build.mjs)
+  const script = new vm.Script(readFileSync(bundle, "utf8"), { filename: bundle, cachedData });
   const mod = { exports: {} };
   const real = Module.createRequire(bundle);
   // a bundle asks for another by require("./NAME.cjs") (a part it loads on demand)

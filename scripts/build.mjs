@@ -120,9 +120,12 @@ for (const [name, entry] of Object.entries(BUNDLES)) {
     plugins:
       name === "cli" ? [rawText, jsonAsString, noImportLoader] : [rawText, jsonAsString, splitImports(name)],
     define: { "import.meta.url": "__pgreplBundleUrl" },
+    // The bundle is its own CommonJS wrapper (what Module.wrap would add): the launcher compiles
+    // the file's text as it is read, where wrapping it made V8 copy all of it once more.
     banner: {
-      js: '"use strict"; const __pgreplBundleUrl = require("node:url").pathToFileURL(__filename).href;',
+      js: '(function (exports, require, module, __filename, __dirname) { "use strict"; const __pgreplBundleUrl = require("node:url").pathToFileURL(__filename).href;',
     },
+    footer: { js: "\n});" },
   });
 }
 
