@@ -191,6 +191,30 @@ describe("addresses", () => {
     expect(parseAddress("1.2.3.4/33")).toBeNull();
   });
 
+  it("reads CIDR suffixes as strtol does (blanks, a sign, leading zeros), masks shared and frozen", () => {
+    const prefix = (s: string) => parseAddress(`10.0.0.0/${s}`)?.prefix;
+    for (const [s, p] of [
+      ["24", 24],
+      [" 24", 24],
+      ["\t\v\f\r\n8", 8],
+      ["+24", 24],
+      ["-0", 0],
+      ["0024", 24],
+      ["000000000000000000000032", 32],
+      ["0", 0],
+    ] as const)
+      expect(prefix(s), JSON.stringify(s)).toBe(p);
+    for (const s of ["", "-1", "24 ", "+", "-", "33", "2a", "0x18", "99999999999999999999", "+-1", "2 4"])
+      expect(prefix(s), JSON.stringify(s)).toBeUndefined();
+    expect(parseAddress("::/128")?.prefix).toBe(128);
+    expect(parseAddress("::/129")).toBeNull();
+    const a = parseAddress("10.0.0.0/24");
+    const b = parseAddress("192.168.0.0/24");
+    expect(a?.mask).toBe(b?.mask);
+    expect(Object.isFrozen(a?.mask)).toBe(true);
+    expect(a?.mask).toEqual([255, 255, 255, 0]);
+  });
+
   it("decides containment within one family", () => {
     const n = (s: string) => parseAddress(s) ?? expect.fail(s);
     expect(addressContains(n("10.0.0.0/8"), n("10.1.2.0/24"))).toBe(true);

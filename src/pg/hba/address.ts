@@ -135,19 +135,42 @@ export function parseNumericHost(s: string): IpAddress | null {
 
 /** pg_sockaddr_cidr_mask: strtol base 10 (leading blanks and a sign allowed), the whole string. */
 export function cidrMask(bitsText: string, family: 4 | 6): number[] | null {
-  const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)$/.exec(bitsText);
-  if (!m) return null;
-  const bits = (m[1] === "-" ? -1 : 1) * Number(m[2]);
   const total = family === 4 ? 32 : 128;
-  if (!(bits >= 0 && bits <= total)) return null; // "-0" is 0 to strtol, hence valid
-  return maskFromPrefix(Math.abs(bits), family);
+  let i = 0;
+  while (i < bitsText.length && " \t\n\v\f\r".includes(bitsText[i] as string)) i++;
+  const negative = bitsText[i] === "-";
+  if (negative || bitsText[i] === "+") i++;
+  if (i === bitsText.length) return null;
+  let bits = 0;
+  for (; i < bitsText.length; i++) {
+    const c = bitsText.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return null;
+    // past the longest prefix: stop counting (strtol would go on to LONG_MAX; either is out of range)
+    if (bits <= total) bits = bits * 10 + c;
+  }
+  if (bits > total || (negative && bits !== 0)) return null; // "-0" is 0 to strtol, hence valid
+  return maskFromPrefix(bits, family);
 }
 
+/** The masks made so far, by family and prefix length: a pg_hba.conf has few distinct ones. */
+const MASKS = { 4: new Map<number, number[]>(), 6: new Map<number, number[]>() };
+
+/**
+ * The mask of a prefix of `bits` bits, 4 or 16 bytes. One frozen array per family and length,
+ * shared by every network that has it (nothing changes a mask).
+ */
 export function maskFromPrefix(bits: number, family: 4 | 6): number[] {
-  return Array.from({ length: family === 4 ? 4 : 16 }, (_, i) => {
-    const b = Math.max(0, Math.min(8, bits - i * 8));
-    return (0xff << (8 - b)) & 0xff;
-  });
+  let mask = MASKS[family].get(bits);
+  if (mask === undefined) {
+    mask = Object.freeze(
+      Array.from({ length: family === 4 ? 4 : 16 }, (_, i) => {
+        const b = Math.max(0, Math.min(8, bits - i * 8));
+        return (0xff << (8 - b)) & 0xff;
+      }),
+    ) as number[];
+    MASKS[family].set(bits, mask);
+  }
+  return mask;
 }
 
 /** The prefix length of a contiguous mask, else null. */

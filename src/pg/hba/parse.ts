@@ -253,7 +253,8 @@ function splitRecords(text: string, major: number): RawRecord[] {
   let n = 0;
   while (n < physical.length) {
     const first = n + 1;
-    const pieces: Piece[] = [];
+    // (most records are one line: an array made for it holds one; one grown by push has room for 16)
+    let pieces: Piece[] | undefined;
     let buf = "";
     let lastBackslash = 0;
     let tooLong = false;
@@ -261,19 +262,20 @@ function splitRecords(text: string, major: number): RawRecord[] {
       const raw = chomp(physical[n] as string);
       n++;
       if (major <= 13 && Buffer.byteLength(raw, "utf8") >= 8191) tooLong = true;
-      pieces.push({ text: raw, line: n, cols: columnsOf(raw) });
+      const piece: Piece = { text: raw, line: n, cols: columnsOf(raw) };
+      if (pieces === undefined) pieces = [piece];
+      else pieces.push(piece);
       buf += raw;
       if (major >= 14 && buf.length > lastBackslash && buf.endsWith("\\")) {
         buf = buf.slice(0, -1);
-        const last = pieces.at(-1) as Piece;
-        last.text = last.text.slice(0, -1);
+        piece.text = piece.text.slice(0, -1);
         lastBackslash = buf.length;
         if (n < physical.length) continue;
       }
       break;
     }
     const nul = buf.indexOf("\0");
-    out.push(new RawRecord(nul >= 0 ? buf.slice(0, nul) : buf, pieces, first, tooLong));
+    out.push(new RawRecord(nul >= 0 ? buf.slice(0, nul) : buf, pieces as Piece[], first, tooLong));
   }
   return out;
 }
