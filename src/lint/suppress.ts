@@ -84,11 +84,12 @@ export function parseDirectives(src: SourceText): Directive[] {
       // A line that is not a directive: pending directives apply to it. A blank line or a
       // plain comment ends them: they apply to nothing.
       const empty = (at >= 0 ? line.slice(0, at) : line).trim() === "";
-      for (const d of pending) {
+      for (let k = 0; k < pending.length; k++) {
+        const d = pending[k] as Directive;
         d.target = lineNo;
         if (empty) d.orphan = true;
       }
-      pending = [];
+      if (pending.length > 0) pending = [];
       continue;
     }
     const body = comment.slice(mark[0].length).trim();

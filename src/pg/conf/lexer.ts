@@ -223,8 +223,12 @@ export class Scanner {
       }
       let kind: TokenKind = "ERROR";
       let len = 1;
-      for (const [k, m] of RULES) {
-        const n = m(s, this.pos);
+      // (indexed, not for-of with destructuring: this runs for every token, mostly in the
+      // interpreter, where each step of an iterator is an object)
+      for (let r = 0; r < RULES.length; r++) {
+        const rule = RULES[r] as (typeof RULES)[number];
+        const k = rule[0];
+        const n = rule[1](s, this.pos);
         if (n > 0 && (kind === "ERROR" || n > len)) {
           kind = k;
           len = n;
