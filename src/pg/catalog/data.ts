@@ -36,22 +36,34 @@ export interface RawAlias {
 const PARAMS_OPEN = '\n"params":{\n';
 const PARAMS_CLOSE = "\n},\n";
 
-/** Where the parameter lines are: from the first one's line start to the last one's end. */
-let paramsSpan: { start: number; end: number } | undefined;
+/**
+ * Where each parameter's line starts, by name: one pass over the section when first asked (a
+ * search of the text for every name looked up cost more than this).
+ */
+let lineStarts: Map<string, number> | undefined;
 
-function span(): { start: number; end: number } {
-  if (paramsSpan) return paramsSpan;
+function index(): Map<string, number> {
+  if (lineStarts) return lineStarts;
   const open = text.indexOf(PARAMS_OPEN);
-  const close = open < 0 ? -1 : text.indexOf(PARAMS_CLOSE, open);
-  if (close < 0) throw new Error("params.json is not laid out as scripts/gen-catalog.mjs writes it");
-  // start at the newline before the first parameter line, so that every line is found by "\n" + key
-  paramsSpan = { start: open + PARAMS_OPEN.length - 1, end: close };
-  return paramsSpan;
+  const end = open < 0 ? -1 : text.indexOf(PARAMS_CLOSE, open);
+  if (end < 0) throw new Error("params.json is not laid out as scripts/gen-catalog.mjs writes it");
+  lineStarts = new Map();
+  // each line: "name":{…}, (JSON.stringify of a name: gen-catalog's names need no escapes, and
+  // the test that compares every lookup with the whole file parsed would see one that did)
+  for (let at = open + PARAMS_OPEN.length; at < end; ) {
+    const next = text.indexOf("\n", at);
+    const colon = text.indexOf('":', at);
+    if (text[at] !== '"' || colon < 0 || colon > next)
+      throw new Error(`params.json: a parameter line that is not "name":{…} at offset ${at}`);
+    lineStarts.set(text.slice(at + 1, colon), at);
+    at = next + 1;
+  }
+  return lineStarts;
 }
 
-/** The value on the line after `prefix` (a line start), its trailing comma dropped. */
-function lineValue(at: number, prefix: string): unknown {
-  const from = at + prefix.length;
+/** The JSON value on the line starting at `at`, after `"name":`, its trailing comma dropped. */
+function lineValue(at: number, prefixLength: number): unknown {
+  const from = at + prefixLength;
   let to = text.indexOf("\n", from);
   if (to < 0) to = text.length;
   if (text[to - 1] === ",") to--;
@@ -63,11 +75,8 @@ const params = new Map<string, RawParam | undefined>();
 /** A parameter's entry by its lower-case name (any string: a name users write), undefined when there is none. */
 export function rawParam(key: string): RawParam | undefined {
   if (params.has(key)) return params.get(key);
-  const { start, end } = span();
-  // JSON.stringify escapes quotes and line breaks: the needle cannot match across or inside a line
-  const needle = `\n${JSON.stringify(key)}:`;
-  const at = text.indexOf(needle, start);
-  const found = at >= 0 && at < end ? (lineValue(at, needle) as RawParam) : undefined;
+  const at = index().get(key);
+  const found = at === undefined ? undefined : (lineValue(at, key.length + 3) as RawParam);
   params.set(key, found);
   return found;
 }
@@ -86,10 +95,9 @@ const sections = new Map<string, Record<string, unknown>>();
 function section<T>(name: "aliases" | "unlisted" | "versions"): Readonly<Record<string, T>> {
   let s = sections.get(name);
   if (!s) {
-    const prefix = `\n"${name}":`;
-    const at = text.indexOf(prefix);
+    const at = text.indexOf(`\n"${name}":`);
     if (at < 0) throw new Error(`params.json has no "${name}" line`);
-    s = lineValue(at, prefix) as Record<string, unknown>;
+    s = lineValue(at + 1, name.length + 3) as Record<string, unknown>;
     sections.set(name, s);
   }
   return s as Record<string, T>;
