@@ -361,6 +361,11 @@ interface Field {
 /** Where a record ends, for "end-of-line before …". */
 const endOf = (tl: TokLine): Located => tl.record.at(tl.record.text.length);
 
+/** Where tokenized records go, in the server's order: an array, or parseHba's parser of each one. */
+interface LineSink {
+  push(tl: TokLine): void;
+}
+
 interface TokLine {
   file: string;
   line: number;
@@ -389,7 +394,7 @@ class HbaReader {
     return this.opts.major;
   }
 
-  tokenizeFile(file: string, text: string, depth: number, out: TokLine[]): void {
+  tokenizeFile(file: string, text: string, depth: number, out: LineSink): void {
     this.visiting.push(file);
     for (const rec of splitRecords(text, this.major)) {
       const tl: TokLine = {
@@ -544,7 +549,7 @@ class HbaReader {
     at: Located,
     file: string,
     depth: number,
-    out: TokLine[],
+    out: LineSink,
     tl: TokLine,
   ): boolean {
     this.includes.push({ kind: kind as HbaInclude["kind"], target, file, line: at.line, column: at.column });
@@ -1140,8 +1145,6 @@ export function parseHba(text: string, opts: ParseHbaOptions): HbaResult {
   const build = { ...LINUX_BUILD, ...opts.build };
   const methods = methodsOf(build, opts.major);
   const reader = new HbaReader(opts);
-  const tokLines: TokLine[] = [];
-  reader.tokenizeFile(opts.file, text, 0, tokLines);
   const lines: HbaLine[] = [];
   const problems: HbaProblem[] = [];
   let seq = 0;
@@ -1149,7 +1152,10 @@ export function parseHba(text: string, opts: ParseHbaOptions): HbaResult {
   const shown = (message: string, tl: TokLine): string => messageText(hideSecretOptions(message, tl));
   const shownServer = (error: string, tl: TokLine): string =>
     shown(ourMessage(hideSecretOptions(error, tl)), tl);
-  for (const tl of tokLines) {
+  // Each record is parsed as soon as it is tokenized (the server tokenizes the whole file first;
+  // the order, and so every result, is the same): its tokens' scaffolding dies young instead of
+  // surviving the collections a large file's parse meets.
+  const parseRecord = (tl: TokLine): void => {
     seq++;
     if (tl.error !== null) {
       const noServer = !tl.serverKnows;
@@ -1164,7 +1170,7 @@ export function parseHba(text: string, opts: ParseHbaOptions): HbaResult {
         seq,
         server: noServer ? null : { file: tl.file, line: tl.line, error: tl.error },
       });
-      continue;
+      return;
     }
     const rp = new RecordParser(tl, opts, build, methods);
     const r = rp.parse(seq);
@@ -1182,7 +1188,7 @@ export function parseHba(text: string, opts: ParseHbaOptions): HbaResult {
           server: { file: tl.file, line: tl.line, error: rp.warning.error },
         });
       }
-      continue;
+      return;
     }
     problems.push({
       code: r.code,
@@ -1194,6 +1200,7 @@ export function parseHba(text: string, opts: ParseHbaOptions): HbaResult {
       seq,
       server: { file: tl.file, line: tl.line, error: r.error },
     });
-  }
+  };
+  reader.tokenizeFile(opts.file, text, 0, { push: parseRecord });
   return { lines, problems, includes: reader.includes };
 }
