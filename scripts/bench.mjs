@@ -18,9 +18,22 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const inputsAt = process.argv.indexOf("--inputs");
 const inputsOnly = inputsAt >= 0 ? resolve(process.argv[inputsAt + 1] ?? "bench-inputs") : undefined;
 
+// Files deleted shortly before (a previous bench's clean-up, a test run) slow down creating files
+// on ext4 for a while: its inode allocator steps over inodes deleted in the last 5 s, or for as long
+// as their inode table block is not written back (see "Large renders" in docs/performance.md). So:
+// write everything back now, and measure no sooner than SETTLE_MS later; and at the end, write back
+// this bench's own clean-up, so that it does not slow down whatever runs next.
+const SETTLE_MS = 6000;
+spawnSync("sync");
+const settledAt = Date.now() + SETTLE_MS;
+
 const work = inputsOnly ?? mkdtempSync(join(tmpdir(), "pgrepl-bench-"));
 if (inputsOnly) mkdirSync(work, { recursive: true });
-else process.on("exit", () => rmSync(work, { recursive: true, force: true }));
+else
+  process.on("exit", () => {
+    rmSync(work, { recursive: true, force: true });
+    spawnSync("sync");
+  });
 
 // --- generated inputs -------------------------------------------------------------------------
 function hba(lines, seed) {
@@ -118,9 +131,10 @@ if (inputsOnly) {
 }
 
 // --- measurements -----------------------------------------------------------------------------
-// The inputs just written (and anything a previous run removed) to the disk first, so that their
-// write-back does not fall into the measurements.
+// The inputs just written to the disk first, so that their write-back does not fall into the
+// measurements; then what is left of the settling time.
 spawnSync("sync");
+if (Date.now() < settledAt) spawnSync("sleep", [String((settledAt - Date.now()) / 1000)]);
 const node = process.execPath;
 let freshRuns = 0;
 const cli = (args) => `${node} ${BIN} ${args}`;
@@ -302,12 +316,13 @@ How the CLI starts fast (each step measured before it was kept; details in the i
   run over the fixtures compiles what each command uses, and each bundle's \`.cache\` holds it;
   \`bin/pgrepl-gen.js\` loads a bundle with \`vm.Script\` and its cache (ES modules cannot use
   one on Node 20). A cache another Node rejects only costs the compile. Bundles are ASCII (one
-  other character makes V8 read the file as two-byte text) and minified (whitespace and syntax, not
-  names).
+  other character makes V8 read the file as two-byte text), minified (whitespace and syntax, not
+  names), and carry their own CommonJS wrapper (wrapping the text at load made V8 copy all of it).
 - **Nothing is compiled at run time**: the topology schema is a standalone ajv validator
   (\`scripts/gen-validator.mjs\`), the templates are precompiled Handlebars
-  (\`scripts/gen-templates.mjs\`; render loads only the Handlebars runtime), the parameter
-  catalogue is a \`JSON.parse\` string and resolved one name at a time.
+  (\`scripts/gen-templates.mjs\`; render loads only the Handlebars runtime), and the parameter
+  catalogue is embedded as its text and parsed one parameter at a time
+  (\`src/pg/catalog/data.ts\`; parsing it whole made 190 KB of objects at every start).
 - **Output by \`fs.writeSync\`** in slices, not \`process.stdout\` (which sets up the stream
   machinery), and \`isatty\` only when stdout is a character device.
 - **Linear passes**: \`hba-shadowed-line\` indexes earlier records by the networks they cover.
@@ -340,15 +355,23 @@ How a fleet is linted in little memory:
   the young generation, but a V8 flag cannot be set from inside the process in time, and any flag
   invalidates the code caches.
 
-Linting one tree is the target with the least room (1.44-1.50× over the day's runs). Its ~50 ms
-over \`node -e 0\`, measured in the process: loading \`dist/lint.cjs\` 11 ms (reading the bundle
-and its cache, 600 KB, ~4 ms on this VM, where every fresh page of memory costs a fault;
-deserialising the cache ~4.5 ms; the module's own set-up ~3 ms), the 200-line pg_hba.conf parsed
-by code that has not warmed up ~6 ms, three young-generation collections ~8 ms, the rest of
-discovery, the rules and the output. Tried and not kept: a code cache made from this one command
-only (2-4 ms faster here, slower for every other use), mangled names (the bundle 15 % smaller, the
-cache 1 %: no measurable gain), reading the bundles as latin1 instead of UTF-8 (no measurable
-gain).
+**On this VM memory touched is time.** A page of fresh memory costs a fault of ~15 µs (a 64 MB
+mapping touched page by page; \`node -e 0\` itself takes ~2 150 faults), so what a command
+allocates counts more than what it computes. Linting one tree, the target with the least room
+(1.44-1.50× at the start of the last session of 2026-11-26, 1.32-1.43× after it), was ~50 ms over
+\`node -e 0\`: ~1 570 more page faults (\`perf record -e page-faults\`: loading \`dist/lint.cjs\`
+~440, the rest mostly the young generation and Sparkplug's code), three young-generation collections
+of 3-5 ms (\`v8.GCProfiler\`), parsing by code that has not warmed up. What went: the catalogue
+parsed whole at start (190 KB of objects and a 73 KB prototype-less copy, copied again by every
+collection), a closure per pg_hba.conf record and a position object per token, a mask array per
+address, the tokenizer's scaffolding kept until the whole file was tokenized (records are now
+parsed as they are tokenized), iterator objects per token in the postgresql.conf lexer and per line
+in the suppression-comment reader, copies of kept records' strings while their texts stay anyway.
+Young-generation allocation after the bundle loaded: 2.3 → 1.2 MB, two collections instead of
+three, the first 5 → 3 ms; page faults ~1 570 → ~1 370 more than \`node -e 0\`. Tried and not kept: a code cache made from this one command only (2-4 ms
+faster here, slower for every other use) or from lint without its json/sarif/github warm-ups (380 →
+362 KB, no measurable gain), mangled names (the bundle 15 % smaller, the cache 1 %: no measurable
+gain), reading the bundles as latin1 instead of UTF-8 (no measurable gain).
 
 Large renders:
 
@@ -362,6 +385,13 @@ Large renders:
   more than the hash).
 - When no two nodes share an address, each peer's pg_hba entry is one object shared by every block
   that lists it, and a node's rendered files are kept only while a standby still patches them.
+- The manifest's table of 1 608 files is filled into a prototype-less object (Object.fromEntries
+  took ~7.6 ms of the render: a hidden class per property until V8 gives up).
+- A 1 + ${STANDBYS} render touches ~16 000 fresh pages (~0.25 s of faults here): the YAML parser's
+  garbage (13 MB for the 200-node spec), and a young generation that grows to 16 MB semi-spaces
+  while the 13 MB of output stay alive until they are written (render checks every file before it
+  writes any). Holding each file as bytes from the moment it is rendered took ~1 000 faults and
+  ~5 % off; it would need the render core to hand out bytes instead of text, and was not done.
 - **What stays quadratic, by design**: with \`failover_access\` (the default) every node's block
   lists every other node, and with the \`pg_ctl\` layout each standby's pg_hba.conf patch starts
   from its upstream's file (pg_basebackup copies it) and replaces that file's block: 1 + 200
