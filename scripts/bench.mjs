@@ -19,11 +19,12 @@ const inputsAt = process.argv.indexOf("--inputs");
 const inputsOnly = inputsAt >= 0 ? resolve(process.argv[inputsAt + 1] ?? "bench-inputs") : undefined;
 
 // Files deleted shortly before (a previous bench's clean-up, a test run) slow down creating files
-// on ext4 for a while: its inode allocator steps over inodes deleted in the last 5 s, or for as long
-// as their inode table block is not written back (see "Large renders" in docs/performance.md). So:
-// write everything back now, and measure no sooner than SETTLE_MS later; and at the end, write back
-// this bench's own clean-up, so that it does not slow down whatever runs next.
-const SETTLE_MS = 6000;
+// on an ext4 without a journal (this VM's root): its inode allocator steps over inodes deleted in
+// the last 60 s, 360 s while their inode table block is not written back (fs/ext4/ialloc.c,
+// recently_deleted; see "Large renders" in docs/performance.md). So: write everything back now,
+// and measure no sooner than BENCH_SETTLE_S (65) seconds later; and at the end, write back this
+// bench's own clean-up, so that it slows down whatever runs next for 60 s at most.
+const SETTLE_MS = 1000 * Number(process.env.BENCH_SETTLE_S ?? 65);
 spawnSync("sync");
 const settledAt = Date.now() + SETTLE_MS;
 
