@@ -407,8 +407,14 @@ Large renders:
   inode, which skips inodes deleted recently). Removing the previous output just before each run
   measured 1.1-1.5 s for the same render; on a journaled ext4 (a loop-mounted image on the same
   disk) the same render took 0.74-0.79 s either way. Even into new directories the row moves with
-  what was deleted shortly before (a previous bench's clean-up, a test run): 0.68-1.11 s in the six
-  runs of this bench on 2026-11-26, against 0.71-0.94 s for rendering again.
+  what was deleted before (a previous bench's clean-up, a test run): the kernel skips an inode
+  deleted in the last 60 s, or 360 s while its inode table block is dirty, and creating files
+  dirties those blocks (fs/ext4/ialloc.c, \`recently_deleted\`). The bench syncs and waits 65 s
+  (\`BENCH_SETTLE_S\`) before it measures, which takes away the common case but not a mass
+  deletion a few minutes before. In the last session's runs on 2026-11-26: 0.68-1.05 s into new
+  directories (the slow runs with \`recently_deleted\` in \`perf\`'s profile; 1.43 s once, right
+  after another bench's clean-up, before the wait), 0.71-0.83 s rendering again (1.04 s in one
+  slow phase of the machine).
 
 Where a target is missed in the table above, the notes on issue 9 say what was measured and tried.
 `;
