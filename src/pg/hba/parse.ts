@@ -183,10 +183,6 @@ class RawRecord {
     readonly tooLong: boolean,
   ) {}
 
-  get continuations(): number {
-    return this.pieces.length - 1;
-  }
-
   /** The piece offset i falls in, and i's offset in it; past the end: the last piece, its length. */
   private find(i: number): { piece: Piece; off: number } {
     let off = i;
