@@ -1,4 +1,4 @@
-import { addressContains } from "./address.js";
+import { addressContains, maskFromPrefix } from "./address.js";
 import type { HbaAddress, HbaConnType, HbaLine, HbaToken } from "./parse.js";
 
 /**
@@ -172,18 +172,13 @@ function firstIn(
  * to build for every record and bucket), a string for IPv6.
  */
 function maskedKey(bytes: readonly number[], prefix: number): number | string {
+  const mask = maskFromPrefix(prefix, bytes.length === 4 ? 4 : 6);
   if (bytes.length === 4) {
     let key = 0;
-    for (let i = 0; i < 4; i++) key = key * 256 + ((bytes[i] as number) & maskByte(prefix, i));
+    for (let i = 0; i < 4; i++) key = key * 256 + ((bytes[i] as number) & (mask[i] as number));
     return key;
   }
   let key = "";
-  for (let i = 0; i < bytes.length; i++) key += `${(bytes[i] as number) & maskByte(prefix, i)}.`;
+  for (let i = 0; i < bytes.length; i++) key += `${(bytes[i] as number) & (mask[i] as number)}.`;
   return key;
-}
-
-/** Byte i of the mask of a prefix of `prefix` bits. */
-function maskByte(prefix: number, i: number): number {
-  const bits = Math.max(0, Math.min(8, prefix - i * 8));
-  return (0xff << (8 - bits)) & 0xff;
 }
