@@ -181,8 +181,8 @@ export function writeRendered(
   const owned = old?.files ?? fileTable();
   const plan: RenderedFile[] = [];
 
-  // the manifest's entries, in the order of files (a file refused ends the render before it is written)
-  const entries = new Map<string, { sha256: string; mode: string }>();
+  // the new manifest's entries, in the order of files (a file refused ends the render before it is written)
+  const entries = fileTable();
   const ways = new Ways(dir);
   for (const f of files) {
     const target = join(dir, f.path);
@@ -193,7 +193,7 @@ export function writeRendered(
       continue;
     }
     const want = sha256(f.content);
-    entries.set(f.path, { sha256: want, mode: octal(f.mode) });
+    entries[f.path] = { sha256: want, mode: octal(f.mode) };
     const found = way === "absent" ? undefined : current(target, f.content, want);
     if (found === undefined) {
       plan.push(f);
@@ -224,7 +224,7 @@ export function writeRendered(
     if (now === undefined) continue;
     // Only a regular file reached through plain directories can be ours: a link or a directory
     // where our file was is someone else's, and stays (even with --force).
-    if (!opts.prune || now.startsWith("not-a-file:") || new Ways(dir).to(p) === "link") {
+    if (!opts.prune || now.startsWith("not-a-file:") || ways.to(p) === "link") {
       report.kept.push(p);
       continue;
     }
@@ -244,8 +244,7 @@ export function writeRendered(
     report.removed.push(p);
     removeEmptyParents(dir, dirname(join(dir, p)));
   }
-  const manifest: Manifest = { generator: "pgrepl-gen", spec, files: fileTable() };
-  for (const [p, entry] of entries) manifest.files[p] = entry;
+  const manifest: Manifest = { generator: "pgrepl-gen", spec, files: entries };
   for (const p of report.kept) {
     const entry = owned[p];
     if (entry) manifest.files[p] = entry;
