@@ -369,8 +369,9 @@ address, the tokenizer's scaffolding kept until the whole file was tokenized (re
 parsed as they are tokenized), iterator objects per token in the postgresql.conf lexer and per line
 in the suppression-comment reader, copies of kept records' strings while their texts stay anyway.
 Young-generation allocation after the bundle loaded: 2.3 → 1.2 MB, two collections instead of
-three, the first 5 → 3 ms; page faults ~1 570 → ~1 370 more than \`node -e 0\`. Tried and not kept: a code cache made from this one command only (2-4 ms
-faster here, slower for every other use) or from lint without its json/sarif/github warm-ups (380 →
+three, the first 5 → 3 ms; page faults ~1 570 → ~1 370 more than \`node -e 0\`. Tried and
+not kept: a code cache made from this one command only (2-4 ms faster here, slower for every other
+use) or from lint without its json/sarif/github warm-ups (380 →
 362 KB, no measurable gain), mangled names (the bundle 15 % smaller, the cache 1 %: no measurable
 gain), reading the bundles as latin1 instead of UTF-8 (no measurable gain).
 
