@@ -1,187 +1,180 @@
 /**
- * End to end on this machine's Debian PostgreSQL 15 (postgresql-common): clusters made with
- * pg_createcluster, a primary and two standbys on one host (own cluster names and ports), one
- * standby with a data directory outside /var/lib/postgresql (the seed's /opt/psql-replication
- * case). The steps of plan.json run as written, as root, as the Debian layout's runbooks expect.
+ * End to end on Debian hosts as `apt install postgresql-15` leaves them: every host has the cluster
+ * `main` created and running (port 5432, socket /var/run/postgresql, peer auth), the standbys' too.
+ * A primary, a synchronous standby and an asynchronous one whose data directory is outside
+ * /var/lib/postgresql (the seed's /opt/psql-replication case), each on its own harness host; the
+ * steps of plan.json run on their hosts as root from /root/pgrepl, as the README says.
+ * A second scenario: a standby host whose running server holds a user table is refused, and nothing
+ * on that host changes (its files and its catalogue compared before and after).
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bufferIO } from "../src/cli/io.js";
-import { main } from "../src/cli/main.js";
-import { freePorts, makeTempDir } from "./support/pg.js";
-import { readPlan, runPlan, runStep, sql, trySql, waitFor } from "./support/plan.js";
+import { createHarness, type Harness } from "./hosts/harness.js";
+import { secondRun, snapshot, waitUntil } from "./hosts/observe.js";
 
 const ENV = { PGREPL_PASSWORD: "debian-e2e-pw" };
-const SOCK = "/var/run/postgresql";
-const tag = `pgrg${Math.random().toString(36).slice(2, 7)}`;
-const names = { p: `${tag}_p`, s1: `${tag}_s1`, s2: `${tag}_s2` };
-const ports: Record<string, number> = {};
-let root = "";
-let out = "";
-let s2Data = "";
 
-function sh(cmd: string, args: string[]) {
-  const r = spawnSync(cmd, args, { encoding: "utf8" });
-  if (r.error) throw new Error(`${cmd} is not available (install postgresql-common): ${r.error.message}`);
-  return r;
-}
-
-function createCluster(name: string, port: number): void {
-  const r = sh("pg_createcluster", ["15", name, "-p", String(port), "--start-conf=manual"]);
-  expect(r.status, r.stderr).toBe(0);
-}
-
-const q = (node: keyof typeof names, query: string, db?: string) =>
-  sql(SOCK, ports[node] as number, query, db);
-
-beforeAll(async () => {
-  const free = await freePorts(Object.keys(names).length);
-  Object.keys(names).forEach((k, i) => {
-    ports[k] = free[i] as number;
-  });
-  root = await makeTempDir("pgrepl-debian-");
-  out = join(root, "out");
-  s2Data = join(root, "psql-replication");
-  createCluster(names.p, ports.p as number);
-  createCluster(names.s1, ports.s1 as number);
-  createCluster(names.s2, ports.s2 as number);
-  expect(sh("pg_ctlcluster", ["15", names.p, "start"]).status).toBe(0);
-  const spec = join(root, "spec.yaml");
-  writeFileSync(
-    spec,
-    `version: 1
+const SPEC = `version: 1
 cluster:
   postgres: 15
   layout: debian
 replication:
   user: repl_user
   password: { env: PGREPL_PASSWORD }
+  synchronous: { method: first, num_sync: 1 }
 nodes:
-  - name: source
-    role: primary
-    host: 127.0.0.1
-    port: ${ports.p}
-    cluster: ${names.p}
-  - name: replica
-    role: standby
-    host: 127.0.0.1
-    port: ${ports.s1}
-    cluster: ${names.s1}
-    slot: slaveslot1
-  - name: replica2
-    role: standby
-    host: 127.0.0.1
-    port: ${ports.s2}
-    cluster: ${names.s2}
-    data_directory: ${s2Data}
-`,
-  );
-  const io = bufferIO({ cwd: root });
-  expect(await main(["render", spec, "--out", out], io), io.err()).toBe(0);
-}, 120_000);
+  - { name: db1, role: primary, host: 10.20.0.1 }
+  - { name: db2, role: standby, host: 10.20.0.2, sync: true, slot: slaveslot1 }
+  - { name: db3, role: standby, host: 10.20.0.3, data_directory: /opt/psql-replication }
+`;
 
-afterAll(() => {
-  for (const n of Object.values(names)) {
-    sh("pg_dropcluster", ["--stop", "15", n]);
-    // pg_dropcluster leaves a config directory holding files it does not know (the drop-in, backups).
-    rmSync(`/etc/postgresql/15/${n}`, { recursive: true, force: true });
-  }
-  for (const n of Object.values(names)) {
-    for (const f of readdirSync("/var/lib/postgresql/15")) {
-      if (f === n || f.startsWith(`${n}.`))
-        rmSync(join("/var/lib/postgresql/15", f), { recursive: true, force: true });
-    }
-  }
-  if (root) rmSync(root, { recursive: true, force: true });
-});
-
-describe("e2e: Debian layout with pg_createcluster clusters (PostgreSQL 15, runbooks as root)", () => {
-  it("refuses to touch a standby host whose cluster runs as a primary, and changes nothing", () => {
-    expect(sh("pg_ctlcluster", ["15", names.s1, "start"]).status).toBe(0);
-    const before = readdirSync(`/var/lib/postgresql/15/${names.s1}`).sort();
-    const step = readPlan(out).find((s) => s.node === "replica" && s.args[1] === "standby");
-    if (!step) throw new Error("no standby step for replica");
-    const r = runStep(out, step, ENV);
-    expect(r.status).toBe(1);
-    expect(r.output).toContain("a running primary owns");
-    expect(readdirSync(`/var/lib/postgresql/15/${names.s1}`).sort()).toEqual(before);
-    expect(q("s1", "SELECT pg_is_in_recovery()")).toBe("f");
-    expect(sh("pg_ctlcluster", ["15", names.s1, "stop"]).status).toBe(0);
+describe("e2e: Debian hosts with a fresh `main` running on every host (PostgreSQL 15)", () => {
+  let h: Harness;
+  let standbyOut: Record<string, string> = {};
+  beforeAll(async () => {
+    h = await createHarness([
+      { name: "db1", address: "10.20.0.1", state: "debian" },
+      { name: "db2", address: "10.20.0.2", state: "debian" },
+      { name: "db3", address: "10.20.0.3", state: "debian" },
+    ]);
+    await h.render(SPEC);
+    h.install();
+  }, 300_000);
+  afterAll(async () => {
+    await h?.destroy();
   });
 
-  it("runs every step of plan.json as written", () => {
-    const results = runPlan(out, ENV);
-    expect(results.map((r) => `${r.step.node}:${r.step.args[1]}`)).toEqual([
-      "source:prepare",
-      "replica:standby",
-      "replica2:standby",
-      "source:verify",
-      "replica:verify",
-      "replica2:verify",
+  it("runs every step of plan.json on its host, as written", () => {
+    const runs = h.runPlan(ENV);
+    standbyOut = Object.fromEntries(
+      runs.filter((r) => r.step.args[1] === "standby").map((r) => [r.step.node, r.output]),
+    );
+    expect(runs.map((r) => `${r.step.node}:${r.step.args[1]}`)).toEqual([
+      "db1:prepare",
+      "db2:standby",
+      "db3:standby",
+      "db1:sync",
+      "db1:verify",
+      "db2:verify",
+      "db3:verify",
     ]);
-  }, 300_000);
+  });
 
-  it("both standbys stream from the primary with their slots active", () => {
+  it("both standbys stream from the primary over the network, with their slots active", () => {
+    const db1 = h.host("db1");
     expect(
-      q("p", "SELECT application_name, state, sync_state FROM pg_stat_replication ORDER BY 1").split("\n"),
-    ).toEqual(["replica|streaming|async", "replica2|streaming|async"]);
-    expect(q("p", "SELECT slot_name, active FROM pg_replication_slots ORDER BY 1").split("\n")).toEqual([
-      "replica2|t",
+      db1
+        .psql("SELECT application_name, state, sync_state, client_addr FROM pg_stat_replication ORDER BY 1")
+        .split("\n"),
+    ).toEqual(["db2|streaming|sync|10.20.0.2", "db3|streaming|async|10.20.0.3"]);
+    expect(db1.psql("SELECT slot_name, active FROM pg_replication_slots ORDER BY 1").split("\n")).toEqual([
+      "db3|t",
       "slaveslot1|t",
     ]);
+    expect(db1.psql("SHOW synchronous_standby_names")).toBe('FIRST 1 ("db2")');
   });
 
-  it("the second standby runs from its own data directory, set in its Debian postgresql.conf", () => {
-    expect(q("s2", "SHOW data_directory")).toBe(s2Data);
-    expect(readFileSync(`/etc/postgresql/15/${names.s2}/postgresql.conf`, "utf8")).toContain(
-      `data_directory = '${s2Data}'`,
-    );
-    expect(existsSync(join(s2Data, "standby.signal"))).toBe(true);
-    // pg_createcluster's own data directory of that cluster is left as it was.
-    expect(existsSync(`/var/lib/postgresql/15/${names.s2}/PG_VERSION`)).toBe(true);
+  it("the server's socket stays where Debian put it, and the primary listens on its address", () => {
+    for (const n of ["db1", "db2", "db3"]) {
+      expect(h.host(n).psql("SHOW unix_socket_directories")).toBe("/var/run/postgresql");
+    }
+    expect(h.host("db1").psql("SHOW listen_addresses")).toContain("10.20.0.1");
   });
 
-  it("the first standby's old data directory was moved aside, not deleted", () => {
-    const moved = readdirSync("/var/lib/postgresql/15").filter((f) =>
-      f.startsWith(`${names.s1}.pgrepl-gen-moved-`),
+  it("db3 runs from its own data directory, set in its Debian postgresql.conf", () => {
+    const db3 = h.host("db3");
+    expect(db3.psql("SHOW data_directory")).toBe("/opt/psql-replication");
+    expect(db3.sh("grep -E '^data_directory' /etc/postgresql/15/main/postgresql.conf")).toContain(
+      "'/opt/psql-replication'",
     );
-    expect(moved).toHaveLength(1);
-    expect(existsSync(join("/var/lib/postgresql/15", moved[0] as string, "PG_VERSION"))).toBe(true);
+    expect(db3.sh("test -f /opt/psql-replication/standby.signal && echo yes").trim()).toBe("yes");
+  });
+
+  it("the fresh clusters the standbys had were stopped and moved aside, never deleted, and the runbook said where", () => {
+    for (const n of ["db2", "db3"]) {
+      const host = h.host(n);
+      const moved = host
+        .sh("ls -d /var/lib/postgresql/15/main.* 2>/dev/null || true")
+        .trim()
+        .split("\n")
+        .filter(Boolean);
+      expect(moved, n).toHaveLength(1);
+      expect(host.sh(`cat ${moved[0]}/PG_VERSION`).trim()).toBe("15");
+      expect(standbyOut[n]).toContain(moved[0]);
+    }
   });
 
   it("replicates a new database and refuses writes on the standbys", async () => {
-    q("p", "CREATE DATABASE debian_probe");
-    for (const n of ["s1", "s2"] as const) {
-      await waitFor(
+    h.host("db1").psql("CREATE DATABASE debian_probe");
+    for (const n of ["db2", "db3"]) {
+      await waitUntil(
         `${n} to replay`,
-        () => q(n, "SELECT count(*) FROM pg_database WHERE datname = 'debian_probe'") === "1",
+        () => h.host(n).psql("SELECT count(*) FROM pg_database WHERE datname = 'debian_probe'") === "1",
       );
-      const w = trySql(SOCK, ports[n] as number, "CREATE TABLE nope ()");
+      const w = h.host(n).tryPsql("CREATE TABLE nope ()");
       expect(w.ok).toBe(false);
       expect(w.out).toContain("25006");
     }
   });
 
-  it("files owned by postgres, data directories 0700, passfiles 0600", () => {
-    for (const d of [`/var/lib/postgresql/15/${names.s1}`, s2Data]) {
-      const st = spawnSync("stat", ["-c", "%U %a", d], { encoding: "utf8" }).stdout.trim();
-      expect(st).toBe("postgres 700");
-    }
-    for (const f of [`/var/lib/postgresql/15/${names.s1}.pgpass`, `${s2Data}.pgpass`]) {
-      expect(spawnSync("stat", ["-c", "%U %a", f], { encoding: "utf8" }).stdout.trim()).toBe("postgres 600");
+  it("data directories are postgres-owned 0700, passfiles 0600", () => {
+    expect(h.host("db2").sh("stat -c '%U %a' /var/lib/postgresql/15/main").trim()).toBe("postgres 700");
+    expect(h.host("db3").sh("stat -c '%U %a' /opt/psql-replication").trim()).toBe("postgres 700");
+    for (const n of ["db2", "db3"]) {
+      expect(
+        h
+          .host(n)
+          .sh("stat -c '%U %a' $(ls /var/lib/postgresql/15/*.pgpass /opt/*.pgpass 2>/dev/null)")
+          .trim(),
+      ).toBe("postgres 600");
     }
   });
 
-  it("a second run of every step restarts nothing and fails nothing", () => {
-    const starts = (["p", "s1", "s2"] as const).map((n) => q(n, "SELECT pg_postmaster_start_time()"));
-    for (const step of readPlan(out)) {
-      const r = runStep(out, step, ENV);
-      expect(r.status, r.output).toBe(0);
-    }
-    expect((["p", "s1", "s2"] as const).map((n) => q(n, "SELECT pg_postmaster_start_time()"))).toEqual(
-      starts,
+  it("a second run of the whole plan changes no file, restarts nothing, keeps sync on at every step", () => {
+    const r = secondRun(h, ENV, "db1");
+    expect(r.failed).toEqual([]);
+    expect(r.after).toEqual(r.before);
+    expect(new Set(r.sync)).toEqual(new Set(['FIRST 1 ("db2")']));
+  });
+});
+
+describe("e2e: a Debian standby host whose running server holds data is refused, and nothing changes", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness([
+      { name: "db1", address: "10.20.1.1", state: "debian" },
+      { name: "busy", address: "10.20.1.2", state: "debian" },
+    ]);
+    await h.render(`version: 1
+cluster: { postgres: 15, layout: debian }
+replication: { user: repl_user, password: { env: PGREPL_PASSWORD } }
+nodes:
+  - { name: db1, role: primary, host: 10.20.1.1 }
+  - { name: busy, role: standby, host: 10.20.1.2 }
+`);
+    h.install();
+    h.host("busy").psql("CREATE TABLE orders (id int); INSERT INTO orders VALUES (1)");
+  }, 300_000);
+  afterAll(async () => {
+    await h?.destroy();
+  });
+
+  it("prepares the primary, then refuses the standby step naming the data directory and what it holds", () => {
+    const [prepare, standby] = h.plan();
+    if (!prepare || !standby) throw new Error("no plan");
+    expect(h.runStep(prepare, ENV).status).toBe(0);
+    const busy = h.host("busy");
+    const before = snapshot(busy);
+    const catalogue = busy.psql(
+      "SELECT relname FROM pg_class WHERE relname = 'orders'; SELECT count(*) FROM orders",
     );
+    const r = h.runStep(standby, ENV);
+    expect(r.status).toBe(1);
+    expect(r.output).toContain("/var/lib/postgresql/15/main");
+    expect(r.output).toMatch(/1 table/);
+    expect(snapshot(busy)).toEqual(before);
+    expect(
+      busy.psql("SELECT relname FROM pg_class WHERE relname = 'orders'; SELECT count(*) FROM orders"),
+    ).toBe(catalogue);
+    expect(h.host("db1").psql("SELECT count(*) FROM pg_replication_slots")).toBe("0");
   });
 });

@@ -10,7 +10,7 @@
  * Clean-up (destroy) is complete even when a test failed: processes by namespace, the namespaces,
  * the hosts' files. A run killed before its clean-up is swept by the next (netns.ts: sweepStale).
  */
-import { spawnSync } from "node:child_process";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bufferIO } from "../../src/cli/io.js";
@@ -60,6 +60,8 @@ export interface Harness {
   dest(name: string): string;
   plan(outDir?: string): PlanStep[];
   runStep(step: PlanStep, env: Record<string, string>, extraArgs?: string[]): StepRun;
+  /** Starts a step in the background (own process group: `process.kill(-child.pid)` kills it whole). */
+  startStep(step: PlanStep, env: Record<string, string>): ChildProcess;
   /** Every step in order; throws with the step's output at the first that fails. */
   runPlan(env: Record<string, string>, onStep?: (r: StepRun) => void): StepRun[];
   destroy(): Promise<void>;
@@ -149,6 +151,15 @@ export async function createHarness(defs: readonly HostDef[]): Promise<Harness> 
         ...(r.user ? { user: r.user } : {}),
       });
       return { step, ...res, output: `${res.stdout}${res.stderr}` };
+    },
+    startStep(step, env) {
+      const { host, def } = get(step.node);
+      const r = runner(def.state);
+      return host.spawn(`./${step.run}`, [...step.args, "--yes"], {
+        cwd: r.dir,
+        env,
+        ...(r.user ? { user: r.user } : {}),
+      });
     },
     runPlan(env, onStep) {
       const done: StepRun[] = [];

@@ -146,34 +146,50 @@ export class Host {
 
   /** Runs a command inside the host (as root, or as opts.user), after the namespace guard. */
   exec(cmd: string, args: string[] = [], opts: ExecOptions = {}): Sh {
-    const argv = opts.user ? ["runuser", "-u", opts.user, "--", cmd, ...args] : [cmd, ...args];
-    const env: Record<string, string> = { ...BASE_ENV, HOME: opts.user ? "/var/lib/postgresql" : "/root" };
-    Object.assign(env, opts.env);
-    const r = spawnSync(
-      "nsenter",
-      [
-        "-t",
-        String(this.pid),
-        "-m",
-        "-n",
-        "-u",
-        "--",
-        "/bin/bash",
-        "-c",
-        GUARD,
-        "guard",
-        this.net,
-        this.mnt,
-        OUTSIDE.net,
-        OUTSIDE.mnt,
-        opts.cwd ?? "/",
-        ...argv,
-      ],
-      { encoding: "utf8", env, input: opts.input, timeout: opts.timeoutMs ?? 600_000, maxBuffer: 64 << 20 },
-    );
+    const r = spawnSync("nsenter", this.argv(cmd, args, opts), {
+      encoding: "utf8",
+      env: this.env(opts),
+      input: opts.input,
+      timeout: opts.timeoutMs ?? 600_000,
+      maxBuffer: 64 << 20,
+    });
     if (r.error) throw new Error(`harness: cannot run ${cmd} on ${this.name}: ${r.error.message}`);
     if (r.status === 97 && r.stderr.includes("harness: refusing")) throw new Error(r.stderr.trim());
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  /** Starts a command inside the host in the background, in a process group of its own (kill -PID). */
+  spawn(cmd: string, args: string[] = [], opts: ExecOptions = {}): ChildProcess {
+    return spawn("nsenter", this.argv(cmd, args, opts), {
+      env: this.env(opts),
+      detached: true,
+      stdio: "ignore",
+    });
+  }
+
+  private env(opts: ExecOptions): Record<string, string> {
+    const env: Record<string, string> = { ...BASE_ENV, HOME: opts.user ? "/var/lib/postgresql" : "/root" };
+    return Object.assign(env, opts.env);
+  }
+
+  private argv(cmd: string, args: string[], opts: ExecOptions): string[] {
+    const argv = opts.user ? ["runuser", "-u", opts.user, "--", cmd, ...args] : [cmd, ...args];
+    const ids = [this.net, this.mnt, OUTSIDE.net, OUTSIDE.mnt];
+    return [
+      "-t",
+      String(this.pid),
+      "-m",
+      "-n",
+      "-u",
+      "--",
+      "/bin/bash",
+      "-c",
+      GUARD,
+      "guard",
+      ...ids,
+      opts.cwd ?? "/",
+      ...argv,
+    ];
   }
 
   /** A bash script inside the host; throws with its output when it fails. */

@@ -3,6 +3,7 @@
  * can change (hashes), the data directories there are (a rebuild moves one aside), and what the
  * server says of itself (start time, system identifier, recovery, synchronous_standby_names, slots).
  */
+import type { Harness } from "./harness.js";
 import type { Host } from "./host.js";
 
 export interface Snapshot {
@@ -51,4 +52,33 @@ export async function waitUntil(what: string, check: () => boolean, seconds = 30
     if (Date.now() > deadline) throw new Error(`timed out after ${seconds} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+export interface SecondRun {
+  before: Snapshot[];
+  after: Snapshot[];
+  /** synchronous_standby_names on the primary before the run and after every step. */
+  sync: string[];
+  failed: string[];
+}
+
+/**
+ * The README's promise, measured: the whole plan run again (after a first run that succeeded)
+ * changes no file, restarts no server and rebuilds nothing; synchronous_standby_names on the primary
+ * is sampled before the run and after every step, so a step that weakens it in between shows.
+ */
+export function secondRun(h: Harness, env: Record<string, string>, primary: string): SecondRun {
+  const syncNow = () => {
+    const r = h.host(primary).tryPsql("SHOW synchronous_standby_names");
+    return r.ok ? r.out : "down";
+  };
+  const before = h.hosts().map((x) => snapshot(x));
+  const sync = [syncNow()];
+  const failed: string[] = [];
+  for (const step of h.plan()) {
+    const r = h.runStep(step, env);
+    if (r.status !== 0) failed.push(`${step.node} ${step.args.join(" ")}: ${r.output}`);
+    sync.push(syncNow());
+  }
+  return { before, after: h.hosts().map((x) => snapshot(x)), sync, failed };
 }

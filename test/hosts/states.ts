@@ -8,6 +8,7 @@
  * - `pg_ctl`: the manual's plain `initdb -D /usr/local/pgsql/data` with the distribution's binaries
  *   and `pg_ctl -D /usr/local/pgsql/data -l logfile start` (socket: the binaries' compiled-in
  *   /var/run/postgresql);
+ * - `pg_ctl-nodata`: the same binaries and an empty /usr/local/pgsql owned by postgres (no initdb);
  * - `bare`: nothing of PostgreSQL but what the machine has.
  * Debian's own binaries are PostgreSQL 15. Other majors come from the pinned server binaries the
  * project fetches (scripts/pg-binaries.mjs: postgres, initdb, pg_ctl, share/), made to appear on
@@ -17,7 +18,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Host } from "./host.js";
 
-export type HostState = "debian" | "debian-nocluster" | "rhel" | "pg_ctl" | "bare";
+export type HostState = "debian" | "debian-nocluster" | "rhel" | "pg_ctl" | "pg_ctl-nodata" | "bare";
 
 export const DEBIAN_BIN = "/usr/lib/postgresql/15/bin";
 const CLIENTS = [
@@ -84,10 +85,12 @@ install -d -o postgres -g postgres -m 0700 /var/lib/pgsql/${major} ${data}`);
       });
       return;
     }
-    case "pg_ctl": {
+    case "pg_ctl":
+    case "pg_ctl-nodata": {
       const bin = major === 15 ? DEBIAN_BIN : `/usr/lib/postgresql/${major}/bin`;
       if (major !== 15) await installBinaries(host, major, `/usr/lib/postgresql/${major}`);
       host.sh("chown postgres:postgres /run/postgresql; install -d -o postgres -g postgres /usr/local/pgsql");
+      if (state === "pg_ctl-nodata") return;
       host.sh(`${bin}/initdb -D /usr/local/pgsql/data >/dev/null 2>&1`, { user: "postgres" });
       host.sh(`${bin}/pg_ctl -D /usr/local/pgsql/data -l /usr/local/pgsql/logfile -w start >/dev/null`, {
         user: "postgres",
