@@ -102,10 +102,14 @@ export async function createHarness(defs: readonly HostDef[]): Promise<Harness> 
       const host = await Host.start(def.name, def.address, ns, join(root, def.name));
       byName.set(def.name, { host, def });
     }
-    // Every host knows every other by name, as a small site's /etc/hosts would.
+    // Every host knows every other by name, as a small site's /etc/hosts would: one line per address,
+    // the fully qualified name first (a reverse lookup answers with it: pg_hba.conf host names need that).
     for (const { host, def } of byName.values()) {
-      const lines = [...byName.values()].map(({ def: d }) => `${d.address}\t${d.name}`);
-      for (const [n, a] of Object.entries(def.etcHosts ?? {})) lines.push(`${a}\t${n}`);
+      const names = new Map<string, string[]>();
+      const add = (a: string, n: string) => names.set(a, [...(names.get(a) ?? []), n]);
+      for (const [n, a] of Object.entries(def.etcHosts ?? {})) add(a, n);
+      for (const { def: d } of byName.values()) add(d.address, d.name.replaceAll("_", "-"));
+      const lines = [...names].map(([a, ns]) => `${a}\t${ns.join(" ")}`);
       writeFileSync(join(host.root, "hosts"), `127.0.0.1\tlocalhost\n${lines.join("\n")}\n`);
     }
     // States in parallel would be faster; in sequence keeps the 2-core machine's initdb runs apart.

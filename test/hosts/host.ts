@@ -108,6 +108,11 @@ export class Host {
     return host;
   }
 
+  /** The node's name as a host name (RFC 1123: no underscores). */
+  get hostname(): string {
+    return this.name.replaceAll("_", "-");
+  }
+
   /** Where a host path in PRIVATE_DIRS is on this machine (for reading files from outside). */
   path(p: string): string {
     const dir = PRIVATE_DIRS.find((d) => p === d || p.startsWith(`${d}/`));
@@ -121,7 +126,7 @@ export class Host {
     chmodSync(join(fs, "/tmp"), 0o1777);
     chmodSync(join(fs, "/root"), 0o700);
     writeFileSync(join(this.root, "hosts"), `127.0.0.1\tlocalhost\n${this.address}\t${this.name}\n`);
-    writeFileSync(join(this.root, "hostname"), `${this.name}\n`);
+    writeFileSync(join(this.root, "hostname"), `${this.hostname}\n`);
     // /usr, /var, /etc and /run become overlays on a tmpfs (mount points such as /var/lib/pgsql or
     // /usr/pgsql-15 can then be made on this host only); the private directories are bound from the
     // host's root, /tmp last since the host's root lives under this machine's /tmp.
@@ -136,7 +141,7 @@ export class Host {
       `mount --bind ${this.root}/hosts /etc/hosts`,
       `mount --bind ${this.root}/hostname /etc/hostname`,
       ...PRIVATE_DIRS.map((d) => `mkdir -p ${d} && mount --bind ${fs}${d} ${d}`),
-      `hostname ${this.name}`,
+      `hostname ${this.hostname}`,
     ].join("\n");
     const r = spawnSync("nsenter", ["-t", String(this.pid), "-m", "-u", "--", "bash", "-c", script], {
       encoding: "utf8",
@@ -246,6 +251,14 @@ export class Host {
       const r = spawnSync("chown", ["-R", `${owner.uid}:${owner.gid}`, target]);
       if (r.status !== 0) throw new Error(`harness: chown ${target} failed`);
     } else chownSync(target, 0, 0);
+  }
+
+  /** Writes a file inside the host (any path: /etc is an overlay of the host's own). */
+  writeFile(path: string, content: string | Buffer, opts: { mode?: string; owner?: string } = {}): void {
+    const script = 'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod "$2" "$1" && chown "$3" "$1"';
+    const args = ["-c", script, "write", path, opts.mode ?? "0644", opts.owner ?? "root"];
+    const r = spawnSync("nsenter", this.argv("bash", args, {}), { input: content, env: this.env({}) });
+    if (r.status !== 0) throw new Error(`harness: cannot write ${path} on ${this.name}: ${r.stderr}`);
   }
 
   /** Kills every process of the host and its holder (the mounts go with the mount namespace). */
