@@ -81,6 +81,7 @@ export function normalize(value: unknown, file: string, absPath: string): Topolo
       configDirectory,
       binDirectory: opt(n.bin_directory) ?? d.binDirectory,
       socketDirectory: opt(n.socket_directory) ?? d.socketDirectory,
+      socketDirectoryGiven: opt(n.socket_directory) !== undefined,
       listenAddresses: opt(n.listen_addresses) ?? defaultListenAddresses(host),
       sourceAddress: opt(n.source_address) ?? host,
       adminUser: opt(n.admin_user) ?? "postgres",
