@@ -98,14 +98,16 @@ afterAll(() => {
 });
 
 describe("e2e: Debian layout with pg_createcluster clusters (PostgreSQL 15, runbooks as root)", () => {
-  it("refuses to touch a standby host whose cluster runs as a primary, and changes nothing", () => {
+  it("refuses to touch a standby host whose cluster runs as a primary holding data, and changes nothing", () => {
     expect(sh("pg_ctlcluster", ["15", names.s1, "start"]).status).toBe(0);
+    // (a cluster holding nothing but what initdb made would be stopped and moved aside: issue 15)
+    q("s1", "CREATE TABLE kept ()");
     const before = readdirSync(`/var/lib/postgresql/15/${names.s1}`).sort();
     const step = readPlan(out).find((s) => s.node === "replica" && s.args[1] === "standby");
     if (!step) throw new Error("no standby step for replica");
     const r = runStep(out, step, ENV);
     expect(r.status).toBe(1);
-    expect(r.output).toContain("a running primary owns");
+    expect(r.output).toContain(`a running server owns /var/lib/postgresql/15/${names.s1} and holds 1 table;`);
     expect(readdirSync(`/var/lib/postgresql/15/${names.s1}`).sort()).toEqual(before);
     expect(q("s1", "SELECT pg_is_in_recovery()")).toBe("f");
     expect(sh("pg_ctlcluster", ["15", names.s1, "stop"]).status).toBe(0);
@@ -139,8 +141,12 @@ describe("e2e: Debian layout with pg_createcluster clusters (PostgreSQL 15, runb
       `data_directory = '${s2Data}'`,
     );
     expect(existsSync(join(s2Data, "standby.signal"))).toBe(true);
-    // pg_createcluster's own data directory of that cluster is left as it was.
-    expect(existsSync(`/var/lib/postgresql/15/${names.s2}/PG_VERSION`)).toBe(true);
+    // pg_createcluster's own data directory of that cluster was moved aside, not deleted (issue 15).
+    expect(existsSync(`/var/lib/postgresql/15/${names.s2}`)).toBe(false);
+    const moved = readdirSync("/var/lib/postgresql/15").filter((f) =>
+      f.startsWith(`${names.s2}.pgrepl-gen-moved-`),
+    );
+    expect(moved.map((m) => existsSync(join("/var/lib/postgresql/15", m, "PG_VERSION")))).toEqual([true]);
   });
 
   it("the first standby's old data directory was moved aside, not deleted", () => {
