@@ -57,6 +57,8 @@ export interface NodePlan {
   dropIn: GucSection[];
   /** Drop-in parameters the `sync` step switches on (absent from what `prepare` installs). */
   syncParams: string[];
+  /** The primary's synchronous_standby_names as the sync step sets it (as SHOW prints it). */
+  syncStandbyNames: string | undefined;
   hba: HbaEntry[];
   /** postgresql.auto.conf keys of a standby. */
   auto: GucLine[];
@@ -377,6 +379,7 @@ export function planRender(t: Topology, base: BaseSettings = () => new Map()): R
       downstreams: downstreamsOf(t, n.name),
       dropIn: sections,
       syncParams,
+      syncStandbyNames: n === primary && t.replication.synchronous ? synchronousNames(t) : undefined,
       hba: hbaFor(t, n, addresses, suppress, onePerPeer),
       auto,
       conninfo,

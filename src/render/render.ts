@@ -89,6 +89,7 @@ function runbookData(plan: RenderPlan, p: NodePlan, specFile: string) {
     major: t.postgres,
     layoutName: t.layout,
     runAsRoot: layout.runAsRoot,
+    isDebian: t.layout === "debian",
     isPrimary: n.role === "primary",
     isStandby: n.role === "standby",
     upstream: p.upstream,
@@ -106,6 +107,7 @@ function runbookData(plan: RenderPlan, p: NodePlan, specFile: string) {
         : { file: t.replication.password.path },
     replUser: t.replication.user,
     hasSync: n.role === "primary" && t.replication.synchronous !== undefined,
+    syncStandbyNames: p.syncStandbyNames ?? "",
     syncParamsPattern: p.syncParams.length > 0 ? p.syncParams.join("|") : "pgrepl_gen_none",
     expectedSyncText: [...p.expectedReplication]
       .sort((a, b) => byteOrder(a.name, b.name))
