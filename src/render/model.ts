@@ -1,5 +1,4 @@
 import { formatGucValue, STANDBY_MINIMUM_PARAMS } from "../pg/guc.js";
-import { LAYOUTS } from "../pg/layouts.js";
 import { conninfoValue, syncStandbyName } from "../pg/quote.js";
 import {
   downstreamsOf,
@@ -58,6 +57,8 @@ export interface NodePlan {
   dropIn: GucSection[];
   /** Drop-in parameters the `sync` step switches on (absent from what `prepare` installs). */
   syncParams: string[];
+  /** The primary's synchronous_standby_names as the sync step sets it (as SHOW prints it). */
+  syncStandbyNames: string | undefined;
   hba: HbaEntry[];
   /** postgresql.auto.conf keys of a standby. */
   auto: GucLine[];
@@ -187,16 +188,11 @@ function dropInFor(
     line("port", n.port),
     line("cluster_name", n.name, "also shown in process titles"),
   ];
-  // Debian's and PGDG's packages set their socket directories already (PGDG's: /run/postgresql
-  // and /tmp), so only a moved one is written; a plain pg_ctl install gets the one the runbook uses,
-  // since the binaries' compiled-in default is unknown.
-  if (
-    t.layout === "pg_ctl" ||
-    n.socketDirectory !== LAYOUTS[t.layout].defaults(t.postgres, n.cluster).socketDirectory
-  ) {
-    conn.push(
-      line("unix_socket_directories", n.socketDirectory, "where the runbook reaches the local server"),
-    );
+  // Only a socket directory the spec asks for is written: a restart must not move the socket away
+  // from the host's local clients (distribution binaries default to /var/run/postgresql, source
+  // builds to /tmp), and the runbook finds the server's socket from the server itself.
+  if (n.socketDirectoryGiven) {
+    conn.push(line("unix_socket_directories", n.socketDirectory, "set by the spec's socket_directory"));
   }
   if (usesTls(r)) {
     conn.push(line("ssl", true, "replication connections use TLS"));
@@ -383,6 +379,7 @@ export function planRender(t: Topology, base: BaseSettings = () => new Map()): R
       downstreams: downstreamsOf(t, n.name),
       dropIn: sections,
       syncParams,
+      syncStandbyNames: n === primary && t.replication.synchronous ? synchronousNames(t) : undefined,
       hba: hbaFor(t, n, addresses, suppress, onePerPeer),
       auto,
       conninfo,

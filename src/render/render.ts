@@ -25,6 +25,8 @@ interface ConfigFiles {
   pgHba: string;
   dropIn: string | undefined;
   source: string;
+  /** the files at the start of the chain: a node's base files or the stock files of a named command */
+  origin: string;
 }
 
 function passwordSourceText(t: Topology): string {
@@ -87,6 +89,7 @@ function runbookData(plan: RenderPlan, p: NodePlan, specFile: string) {
     major: t.postgres,
     layoutName: t.layout,
     runAsRoot: layout.runAsRoot,
+    isDebian: t.layout === "debian",
     isPrimary: n.role === "primary",
     isStandby: n.role === "standby",
     upstream: p.upstream,
@@ -104,6 +107,7 @@ function runbookData(plan: RenderPlan, p: NodePlan, specFile: string) {
         : { file: t.replication.password.path },
     replUser: t.replication.user,
     hasSync: n.role === "primary" && t.replication.synchronous !== undefined,
+    syncStandbyNames: p.syncStandbyNames ?? "",
     syncParamsPattern: p.syncParams.length > 0 ? p.syncParams.join("|") : "pgrepl_gen_none",
     expectedSyncText: [...p.expectedReplication]
       .sort((a, b) => byteOrder(a.name, b.name))
@@ -218,18 +222,22 @@ export function renderFiles(t: Topology, specFile: string): RenderedFile[] {
           : stockFile(t.postgres, t.layout, "pg_hba.conf", n),
         dropIn: undefined,
         source: `the node's base files (${[n.base.postgresqlConfAsWritten, n.base.pgHbaConfAsWritten].filter(Boolean).join(", ")}, relative to the spec)`,
+        origin: "",
       };
+      base.origin = base.source;
     } else if (inherited) {
       base = {
         ...inherited,
-        source: `the files of \`${p.upstream?.name}\` as rendered (pg_basebackup copies them here)`,
+        source: `the files of \`${p.upstream?.name}\` as rendered (pg_basebackup copies them here), which start from ${inherited.origin}`,
       };
     } else {
+      const stock = stockDescription(t.postgres, t.layout, n.cluster);
       base = {
         postgresqlConf: stockFile(t.postgres, t.layout, "postgresql.conf", n),
         pgHba: stockFile(t.postgres, t.layout, "pg_hba.conf", n),
         dropIn: undefined,
-        source: stockDescription(t.postgres, t.layout),
+        source: stock,
+        origin: stock,
       };
     }
     let conf = ensureConfDInclude(base.postgresqlConf);
@@ -238,10 +246,16 @@ export function renderFiles(t: Topology, specFile: string): RenderedFile[] {
       conf = setDataDirectory(conf, n.dataDirectory);
     const hba = placeHbaBlock(base.pgHba, block);
     if (upstreams.has(n.name))
-      finals.set(n.name, { postgresqlConf: conf, pgHba: hba, dropIn, source: base.source });
+      finals.set(n.name, {
+        postgresqlConf: conf,
+        pgHba: hba,
+        dropIn,
+        source: base.source,
+        origin: base.origin,
+      });
 
     const header = (what: string) =>
-      `pgrepl-gen ${VERSION}: ${what} for node \`${n.name}\`, made against ${base.source}.\nApply in the config directory (${n.configDirectory}) with: patch -p1 < ${what.split(" ")[0]}\n\n`;
+      `pgrepl-gen ${VERSION}: ${what} for node \`${n.name}\`, made against ${base.source}.\nApply in the config directory (${n.configDirectory}) with: patch -p1 < ${what.split(" ")[0]}\nWhen your files differ (patch rejects a hunk), the runbook makes the same changes to the real files anyway;\nor name your files as the node's \`base\` in the spec and render again.\n\n`;
     const confPatch =
       header("postgresql.conf.patch") +
       filePatch("postgresql.conf", base.postgresqlConf, conf) +
@@ -362,6 +376,7 @@ function readmeData(plan: RenderPlan, specFile: string, files: RenderedFile[]) {
       does: st.does,
     })),
     files: files.map((f) => ({ path: f.path, what: f.what })),
+    stockText: stockDescription(t.postgres, t.layout, t.clusterName),
     choices: plan.choices,
   };
 }

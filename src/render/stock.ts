@@ -41,13 +41,22 @@ export function stockFile(
 }
 const filledCache = new Map<string, string>();
 
-export function stockDescription(major: number, layout: LayoutName): string {
+/**
+ * Which stock file a patch is made against, naming the exact command that writes it (a plain
+ * `initdb` writes `trust` lines, so a pg_ctl patch does not apply to its pg_hba.conf).
+ */
+export function stockDescription(major: number, layout: LayoutName, cluster: string): string {
+  return `the stock file that \`${stockCommand(major, layout, cluster)}\` writes for PostgreSQL ${major}`;
+}
+
+/** The command whose output the stock files are (src/pg/stock/README.md says how they were made). */
+export function stockCommand(major: number, layout: LayoutName, cluster: string): string {
   switch (layout) {
     case "debian":
-      return `the stock file of Debian's pg_createcluster for PostgreSQL ${major}`;
+      return `pg_createcluster ${major} ${cluster}`;
     case "rhel":
-      return `the stock file of PGDG's postgresql-${major}-setup initdb for PostgreSQL ${major}`;
+      return `postgresql-${major}-setup initdb\` (it runs \`initdb -A scram-sha-256 --auth-local=peer`;
     case "pg_ctl":
-      return `the stock file of initdb for PostgreSQL ${major}`;
+      return "initdb --auth-local=peer --auth-host=scram-sha-256";
   }
 }

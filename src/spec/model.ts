@@ -52,6 +52,8 @@ export interface NodeModel {
   configDirectory: string;
   binDirectory: string;
   socketDirectory: string;
+  /** The spec sets socket_directory (else the server's own setting is left as it is). */
+  socketDirectoryGiven: boolean;
   listenAddresses: string;
   sourceAddress: string;
   adminUser: string;

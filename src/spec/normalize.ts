@@ -1,6 +1,6 @@
 import { dirname, resolve } from "node:path";
 import { LAYOUTS, type LayoutName } from "../pg/layouts.js";
-import { ipFamily, isLoopback } from "../util/net.js";
+import { ipFamily } from "../util/net.js";
 import type { NodeModel, PasswordSource, SettingValue, TlsPaths, Topology } from "./model.js";
 
 type Obj = Record<string, unknown>;
@@ -16,7 +16,8 @@ function lowerKeys(o: Obj): Record<string, SettingValue> {
 
 /** Default listen_addresses: what the node's host needs, plus the local socket users. */
 export function defaultListenAddresses(host: string): string {
-  if (isLoopback(host)) return "localhost";
+  // `localhost` is 127.0.0.1 and ::1 only: another loopback address (127.0.0.2) is listened on as written.
+  if (host === "localhost" || host === "127.0.0.1" || host === "::1") return "localhost";
   if (ipFamily(host) !== 0) return `localhost,${host}`;
   return "*"; // a DNS name may resolve to any local address
 }
@@ -81,6 +82,7 @@ export function normalize(value: unknown, file: string, absPath: string): Topolo
       configDirectory,
       binDirectory: opt(n.bin_directory) ?? d.binDirectory,
       socketDirectory: opt(n.socket_directory) ?? d.socketDirectory,
+      socketDirectoryGiven: opt(n.socket_directory) !== undefined,
       listenAddresses: opt(n.listen_addresses) ?? defaultListenAddresses(host),
       sourceAddress: opt(n.source_address) ?? host,
       adminUser: opt(n.admin_user) ?? "postgres",
