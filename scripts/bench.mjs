@@ -278,7 +278,45 @@ const table = [
   ...rows,
 ].join("\n");
 const pace = `\`node -e 0\` took ${median(times.get("baseline")).toFixed(0)} ms (median) among the start-up cases and ${median(slowPhaseBaseline).toFixed(0)} ms among the multi-second ones`;
-console.log(`${machine}\n${pace}\n\n${table}`);
+// What the runbooks cost (the real-hosts issue): the seed plan on harness hosts against the
+// tutorial's commands typed by hand on hosts in the same state (scripts/bench-plan.ts). It needs
+// root (network namespaces); BENCH_PLAN=0 leaves it out.
+const planTable = await benchPlan();
+console.log(`${machine}\n${pace}\n\n${table}\n\n${planTable}`);
+
+async function benchPlan() {
+  const head =
+    "| seed tutorial, PostgreSQL 14, two fresh Debian hosts | the plan | by hand | plan ÷ by hand | target |\n|---|---|---|---|---|";
+  if (process.env.BENCH_PLAN === "0") return `${head}\n| (not measured: BENCH_PLAN=0) | — | — | — | — |`;
+  if (process.getuid?.() !== 0)
+    return `${head}\n| (not measured: the host harness needs root) | — | — | — | — |`;
+  const { build } = await import("esbuild");
+  // In dist/ so that the bundle's own paths (the repository, node_modules, .cache) resolve as from the sources.
+  const outfile = join(ROOT, "dist", "bench-plan.mjs");
+  await build({
+    entryPoints: [join(ROOT, "scripts", "bench-plan.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    packages: "external",
+    outfile,
+    logLevel: "error",
+  });
+  try {
+    const r = spawnSync(node, [outfile], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    if (r.status !== 0) return `${head}\n| (failed: exit ${r.status}) | — | — | — | — |`;
+    const m = JSON.parse(r.stdout.trim().split("\n").pop());
+    const row = (label, x, target) =>
+      `| ${label} | ${(x.plan / 1000).toFixed(1)} s | ${(x.hand / 1000).toFixed(1)} s | ${(x.plan / x.hand).toFixed(2)}× | ${x.plan / x.hand <= target ? "meets" : "misses"} ≤ ${target}× |`;
+    return [
+      head,
+      row("the database initdb made", m.small, 1.5),
+      row("~1 GB of pgbench data on the primary", m.big, 1.1),
+    ].join("\n");
+  } finally {
+    rmSync(outfile, { force: true });
+  }
+}
 
 if (process.argv.includes("--write-docs")) {
   const lin = (id) => results.find((r) => r.id === id)?.median;
@@ -304,6 +342,14 @@ build measured the 1 000-tree lint at 1.8 s and 3.0 s, and the 1 + ${STANDBYS} r
 0.80 s and 1.22 s, in two runs an hour apart.
 
 ${table}
+
+What the runbooks cost: the seed plan (\`fixtures/specs/seed.yaml\`, PostgreSQL 14) on two harness hosts
+as \`apt install\` leaves them, against the tutorial's commands typed by hand on two hosts in the same
+state (on the primary listen_addresses, a pg_hba.conf line, the role, a restart; on the standby stop,
+\`pg_basebackup -R -X stream -C -S\`, chown/chmod, data_directory, start), median of
+\`BENCH_PLAN_ROUNDS\` (2) runs each, interleaved (scripts/bench-plan.ts):
+
+${planTable}
 
 How the CLI starts fast (each step measured before it was kept; details in the issue notes):
 

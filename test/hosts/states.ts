@@ -14,8 +14,7 @@
  * project fetches (scripts/pg-binaries.mjs: postgres, initdb, pg_ctl, share/), made to appear on
  * this host only where the distribution keeps them, with Debian's 15 client programs beside them.
  */
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { ensurePgBinaries } from "../../scripts/pg-binaries.mjs";
 import type { Host } from "./host.js";
 
 export type HostState = "debian" | "debian-nocluster" | "rhel" | "pg_ctl" | "pg_ctl-nodata" | "bare";
@@ -34,12 +33,7 @@ const CLIENTS = [
 ];
 
 async function pinned(major: number): Promise<{ binDir: string; shareDir: string }> {
-  // scripts/pg-binaries.mjs is plain JavaScript shared with the generators.
-  const url = pathToFileURL(join(import.meta.dirname, "..", "..", "scripts", "pg-binaries.mjs")).href;
-  const mod = (await import(url)) as {
-    ensurePgBinaries(m: number): Promise<{ binDir: string; shareDir: string }>;
-  };
-  return mod.ensurePgBinaries(major);
+  return ensurePgBinaries(major);
 }
 
 /** Makes major N's binaries appear at `dir` (bin/, lib/, share/) on this host. */
