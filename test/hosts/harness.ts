@@ -69,7 +69,7 @@ export interface Harness {
 
 /** Who runs a host's runbooks, and from where, as the README says for its layout. */
 function runner(state: HostState): { user?: string; dir: string } {
-  return state === "pg_ctl"
+  return state === "pg_ctl" || state === "pg_ctl-nodata"
     ? { user: "postgres", dir: "/var/lib/postgresql/pgrepl" }
     : { dir: "/root/pgrepl" };
 }
