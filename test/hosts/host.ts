@@ -164,11 +164,11 @@ export class Host {
   }
 
   /** Starts a command inside the host in the background, in a process group of its own (kill -PID). */
-  spawn(cmd: string, args: string[] = [], opts: ExecOptions = {}): ChildProcess {
+  spawn(cmd: string, args: string[] = [], opts: ExecOptions & { pipe?: boolean } = {}): ChildProcess {
     return spawn("nsenter", this.argv(cmd, args, opts), {
       env: this.env(opts),
       detached: true,
-      stdio: "ignore",
+      stdio: opts.pipe ? ["ignore", "pipe", "pipe"] : "ignore",
     });
   }
 
