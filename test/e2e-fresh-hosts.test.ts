@@ -37,7 +37,7 @@ describe("a standby step run from /root (0700) on a host whose fresh cluster was
   it("the runbook's directory is where the README puts it, and postgres cannot enter it", () => {
     expect(h.dest("db2")).toBe("/root/pgrepl/db2");
     expect(h.host("db2").sh("stat -c %a /root").trim()).toBe("700");
-    expect(h.host("db2").exec("true", [], { user: "postgres", cwd: "/root/pgrepl" }).status).not.toBe(0);
+    expect(h.host("db2").exec("bash", ["-c", "cd /root/pgrepl"], { user: "postgres" }).status).not.toBe(0);
   });
 
   it("runs the plan: psql's warnings are not parsed as output, the standby streams", () => {
