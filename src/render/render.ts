@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { VERSION } from "../cli/version.js";
+import { VERSION } from "../util/version.js";
 import { parseConfText } from "../pg/conf/index.js";
 import { ensureConfDInclude, setDataDirectory } from "../pg/conf-edit.js";
 import { placeHbaBlock } from "../pg/hba-placement.js";
