@@ -10,9 +10,6 @@ export {
 export { isLetter, Scanner, type Token, type TokenKind } from "./lexer.js";
 export {
   AUTO_CONF_FILENAME,
-  absoluteConfigLocation,
-  byteCompare,
-  CONF_FILE_MAX_DEPTH,
   type ConfFileRead,
   type ConfProblem,
   type ConfProblemCode,
@@ -20,10 +17,7 @@ export {
   type ConfTree,
   confKey,
   type IncludeDirective,
-  joinPath,
   LATEST_MAJOR,
-  MAX_FILE_READS,
-  MAX_TEXT_READ,
   type ParseConfOptions,
   parseConfigTree,
   parseConfText,

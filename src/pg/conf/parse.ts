@@ -1,4 +1,12 @@
 import { posix } from "node:path";
+import {
+  absoluteConfigLocation,
+  BUDGET_SPENT,
+  CONF_FILE_MAX_DEPTH,
+  IncludeBudget,
+  includeDirFiles,
+  isBlankName,
+} from "../include.js";
 import { messageText } from "../quote.js";
 import { type ConfFs, type FsError, isFsError } from "./fs.js";
 import { Scanner, type Token } from "./lexer.js";
@@ -9,15 +17,6 @@ import { decodeQuoted } from "./value.js";
  * ParseConfigDirectory in guc-file.l, conffiles.c from 16; the same behaviour in 12–18).
  */
 
-/** The server's CONF_FILE_MAX_DEPTH: the main file is depth 0, an include of depth 11 fails. */
-export const CONF_FILE_MAX_DEPTH = 10;
-/**
- * Includes one tree may follow (ours, not the server's): real trees follow a handful, and a cycle
- * that branches would otherwise open k^10 files and exhaust memory.
- */
-export const MAX_FILE_READS = 10_000;
-/** Text one tree may read through includes, all files together (a single file is at most 16 MiB). */
-export const MAX_TEXT_READ = 64 * 1024 * 1024;
 export const AUTO_CONF_FILENAME = "postgresql.auto.conf";
 
 export interface SourceRef {
@@ -155,79 +154,8 @@ export function confKey(name: string): string {
   return name.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
-/**
- * The server's AbsoluteConfigLocation: absolute paths as given, relative ones joined to the
- * directory of the calling file (or the data directory) and canonicalized as `major` does.
- */
-export function absoluteConfigLocation(
-  location: string,
-  callingFile: string | null,
-  dataDir: string,
-  major = LATEST_MAJOR,
-): string {
-  if (location.startsWith("/")) return location;
-  const base = callingFile !== null ? posix.dirname(callingFile) : dataDir;
-  return joinPath(base, location, major);
-}
-
-/** join_path_components + canonicalize_path of the given major. */
-export function joinPath(head: string, tail: string, major = LATEST_MAJOR): string {
-  if (major >= 15) return canonicalizePath(posix.join(head, tail));
-  // Before 15, join_path_components dropped leading "./" and canonicalize_path only resolved
-  // "." and ".." at the end of a path: "/data/../x.conf" stays as written.
-  let t = tail;
-  while (t.startsWith("./")) t = t.slice(2);
-  return canonicalizePathPre15(t === "" ? head : `${head}/${t}`);
-}
-
 /** The latest major this code knows; the default where a function takes a major. */
 export const LATEST_MAJOR = 18;
-
-function canonicalizePath(p: string): string {
-  const n = posix.normalize(p);
-  return n.length > 1 ? n.replace(/\/+$/, "") : n;
-}
-
-/** trim_directory: drop the last path component and the separators before it (never the root). */
-function trimDirectory(p: string): string {
-  let i = p.length - 1;
-  while (i > 0 && p[i] === "/") i--;
-  while (i > 0 && p[i] !== "/") i--;
-  while (i > 0 && p[i - 1] === "/") i--;
-  if (i === 0 && p[0] === "/") i = 1;
-  return p.slice(0, i);
-}
-
-/** canonicalize_path of PostgreSQL 12–14. */
-function canonicalizePathPre15(path: string): string {
-  let p = path.replace(/\/{2,}/g, "/");
-  if (p.length > 1) p = p.replace(/\/+$/, "");
-  let pending = 0;
-  for (let guard = 0; guard < 4096; guard++) {
-    if (p.length >= 2 && p.endsWith("/.")) p = trimDirectory(p);
-    else if (p === ".") {
-      if (pending > 0) p = "";
-      break;
-    } else if ((p.length >= 3 && p.endsWith("/..")) || p === "..") {
-      p = trimDirectory(p);
-      pending++;
-    } else if (pending > 0 && p !== "" && p !== "/") {
-      p = trimDirectory(p);
-      pending--;
-      if (p === "") p = ".";
-    } else break;
-  }
-  return p;
-}
-
-/** strcmp order over UTF-8 bytes, as the server sorts include_dir entries. */
-export function byteCompare(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
-}
-
-function isBlank(s: string): boolean {
-  return /^[ \t\r\n]*$/.test(s);
-}
 
 /** Where an include directive is: its name's and its value's columns. */
 interface IncludeAt extends SourceRef {
@@ -246,9 +174,7 @@ class TreeParser {
   includes: IncludeDirective[] = [];
   files: ConfFileRead[] = [];
   private seq = 0;
-  /** includes followed and characters read so far, against MAX_FILE_READS and MAX_TEXT_READ */
-  private reads = 0;
-  private chars = 0;
+  private readonly budget = new IncludeBudget();
   private spent = false;
   source: "main" | "auto" = "main";
   constructor(
@@ -282,7 +208,7 @@ class TreeParser {
       code: "include-depth",
       ...pos,
       column: at ? at.valueColumn : null,
-      message: `more than ${MAX_FILE_READS} includes or ${MAX_TEXT_READ / (1024 * 1024)} MiB of text read (an include cycle that branches?); no further include is followed`,
+      message: `${BUDGET_SPENT}; no further include is followed`,
       server: null,
       recorded: false,
     });
@@ -301,7 +227,7 @@ class TreeParser {
     const pos = at
       ? { file: at.file, line: at.line, column: at.column }
       : { file: location, line: null, column: null };
-    if (isBlank(location)) {
+    if (isBlankName(location)) {
       this.problem({
         code: "include-empty-name",
         ...pos,
@@ -310,7 +236,7 @@ class TreeParser {
       });
       return false;
     }
-    if (++this.reads > MAX_FILE_READS) {
+    if (!this.budget.open()) {
       this.budgetSpent(pos, at);
       return false;
     }
@@ -354,8 +280,7 @@ class TreeParser {
     }
     const text = this.fs.readFile(abs);
     if (isFsError(text)) return this.openFailure(abs, text.error, strict, at, pos, callingFile, where.line);
-    this.chars += text.length;
-    if (this.chars > MAX_TEXT_READ && depth > 0) {
+    if (!this.budget.read(text.length) && depth > 0) {
       this.budgetSpent(pos, at);
       return false;
     }
@@ -425,7 +350,7 @@ class TreeParser {
     directive: IncludeDirective,
   ): boolean {
     const pos = { file: at.file, line: at.line, column: at.valueColumn };
-    if (isBlank(dir)) {
+    if (isBlankName(dir)) {
       this.problem({
         code: "include-empty-name",
         ...pos,
@@ -435,34 +360,27 @@ class TreeParser {
       return false;
     }
     const abs = absoluteConfigLocation(dir, caller.file, this.dataDir, this.major);
-    const names = this.fs.listDir(abs);
-    if (isFsError(names)) {
+    const listing = includeDirFiles(this.fs, abs, this.major);
+    if ("listError" in listing) {
       this.problem({
-        code: names.error.kind === "permission" ? "unreadable" : "include-dir-missing",
+        code: listing.listError.kind === "permission" ? "unreadable" : "include-dir-missing",
         ...pos,
-        message: `could not open directory \`${abs}\`: ${names.error.message}`,
+        message: `could not open directory \`${abs}\`: ${listing.listError.message}`,
         server: { file: caller.file, line: at.line, error: `could not open directory "${abs}"` },
       });
       return false;
     }
-    const files: string[] = [];
-    for (const name of names) {
-      // Only names ending in ".conf", at least one character before it, not starting with "."
-      if (name.length < 6 || name.startsWith(".") || !name.endsWith(".conf")) continue;
-      const path = joinPath(abs, name, this.major);
-      const st = this.fs.stat(path);
-      if (isFsError(st)) {
-        this.problem({
-          code: "include-dir-stat",
-          ...pos,
-          message: `could not stat \`${path}\` (${st.error.message}); the server then reads no file of \`${abs}\``,
-          server: { file: caller.file, line: at.line, error: `could not stat file "${path}"` },
-        });
-        return false;
-      }
-      if (st.type !== "directory") files.push(path);
+    if ("statError" in listing) {
+      const { path } = listing;
+      this.problem({
+        code: "include-dir-stat",
+        ...pos,
+        message: `could not stat \`${path}\` (${listing.statError.message}); the server then reads no file of \`${abs}\``,
+        server: { file: caller.file, line: at.line, error: `could not stat file "${path}"` },
+      });
+      return false;
     }
-    files.sort(byteCompare);
+    const { files } = listing;
     for (const f of files) {
       directive.files.push(f);
       // The first file that fails ends the directory: the rest are not read.
