@@ -8,22 +8,18 @@ export {
   nodeConfFs,
 } from "./fs.js";
 export { isLetter, Scanner, type Token, type TokenKind } from "./lexer.js";
+export { AUTO_CONF_FILENAME, confKey, LATEST_MAJOR, parseConfigTree, parseConfText } from "./parse.js";
 export {
-  AUTO_CONF_FILENAME,
   type ConfFileRead,
   type ConfProblem,
   type ConfProblemCode,
   type ConfSetting,
   type ConfTree,
-  confKey,
   type IncludeDirective,
-  LATEST_MAJOR,
   type ParseConfOptions,
-  parseConfigTree,
-  parseConfText,
   type SourceRef,
   type ValueColumns,
   valueColumnAt,
   valueColumnOf,
-} from "./parse.js";
+} from "./types.js";
 export { type DecodedValue, decodeQuoted } from "./value.js";
