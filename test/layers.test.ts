@@ -184,3 +184,18 @@ describe("layers: util < pg < spec < lint, render < cli", () => {
     expect(cycles(bad)).toEqual(["src/util/net.ts -> src/util/table.ts -> src/util/net.ts"]);
   });
 });
+
+describe("one helper per fact", () => {
+  const files = sources(SRC).filter((f) => !f.includes(".generated."));
+  const holding = (re: RegExp) =>
+    files.filter((f) => re.test(readFileSync(f, "utf8"))).map((f) => relative(ROOT, f));
+
+  it("counts columns in one place (util/columns.ts), where a lone surrogate is one character", () => {
+    expect(holding(/0xdc00/i)).toEqual(["src/util/columns.ts"]);
+  });
+
+  it("has one edit distance (util/suggest.ts) and one ASCII lowercase (util/ascii.ts)", () => {
+    expect(holding(/Math\.min\([^)]*\+ 1,/)).toEqual(["src/util/suggest.ts"]);
+    expect(holding(/\[A-Z\]\/g/)).toEqual(["src/util/ascii.ts"]);
+  });
+});

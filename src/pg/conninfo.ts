@@ -9,6 +9,8 @@
  * linter must not do, and it does not follow libpq on several hosts, `?host=` and `ssl=true`.
  */
 
+import { columnMap } from "../util/columns.js";
+import { closest } from "../util/suggest.js";
 import { lookupTable } from "../util/table.js";
 import { conninfoValue, messageText } from "./quote.js";
 
@@ -119,46 +121,11 @@ function knownKeyword(keyword: string, major: number): boolean {
 function unknownKeywordMessage(keyword: string, major: number): string {
   const since = CONNINFO_KEYWORDS[keyword];
   if (since !== undefined) return `\`${keyword}\` is not known to libpq ${major} (it came in ${since})`;
-  let best: string | undefined;
-  let bestD = Math.max(2, Math.floor(keyword.length / 3)) + 1;
   // No keyword is longer than 30 characters: a longer word is no typo of one (and the edit
   // distance of a megabyte-long word to every keyword would take seconds).
-  for (const k of keyword.length > 40 ? [] : Object.keys(CONNINFO_KEYWORDS)) {
-    const d = distance(keyword.toLowerCase(), k);
-    if (d < bestD) {
-      best = k;
-      bestD = d;
-    }
-  }
+  const best = keyword.length > 40 ? undefined : closest(keyword, Object.keys(CONNINFO_KEYWORDS));
   // (a long keyword is clipped by parseConninfo, after the passwords in it are masked)
   return `invalid connection option \`${keyword}\`${best !== undefined ? `; did you mean \`${best}\`?` : ""}`;
-}
-
-function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0] as number;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j] as number;
-      prev[j] = Math.min(up + 1, (prev[j - 1] as number) + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length] as number;
-}
-
-/** Columns count characters (code points). */
-function columnMap(s: string): number[] {
-  const cols: number[] = [];
-  let col = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0xdc00 || c > 0xdfff) col++;
-    cols.push(col);
-  }
-  cols.push(col + 1);
-  return cols;
 }
 
 function parseKeywordValue(s: string, major: number, params: ConninfoParam[]): void {

@@ -3,6 +3,9 @@
  * their types, units, ranges and contexts, suggestions, and what replaced a removed parameter.
  * Read from the generated data (data.ts, params.json) one name at a time.
  */
+
+import { asciiLower } from "../../util/ascii.js";
+import { closest } from "../../util/suggest.js";
 import { lookupTable } from "../../util/table.js";
 import { allParams, type RawParam, rawAlias, rawParam, rawUnlisted, rawVersion } from "./data.js";
 
@@ -133,11 +136,6 @@ function resolve(key: string, p: RawParam, major: SupportedMajor): ParamInfo {
   return Object.freeze(merged) as unknown as ParamInfo;
 }
 
-/** The server compares parameter names case-insensitively, ASCII letters only (guc_name_compare). */
-export function asciiLower(s: string): string {
-  return s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
-}
-
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -210,33 +208,7 @@ export function needsRestart(major: number, name: string): boolean | undefined {
 
 /** The closest parameter name of the major, for "did you mean"; undefined when nothing is close. */
 export function suggestParam(major: number, name: string): string | undefined {
-  const word = asciiLower(name);
-  let best: string | undefined;
-  let bestDist = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const candidate of paramNames(major)) {
-    const d = editDistance(word, asciiLower(candidate));
-    if (d < bestDist) {
-      best = candidate;
-      bestDist = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(
-        (prev[j] ?? 0) + 1,
-        (cur[j - 1] ?? 0) + 1,
-        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
+  return closest(name, paramNames(major), asciiLower);
 }
 
 // What took the place of parameters that disappeared. Which majors have a parameter comes

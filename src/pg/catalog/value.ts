@@ -2,8 +2,10 @@
  * The port of guc.c's value parsing (parse_and_validate_value: parse_bool, parse_int, parse_real,
  * convert_to_base_unit, the enum lookup) and the few check hooks modelled, rule for rule.
  */
+
+import { asciiLower } from "../../util/ascii.js";
 import { lookupTable } from "../../util/table.js";
-import { asciiLower, getParam, isSupportedMajor, type ParamInfo, unlisted } from "./lookup.js";
+import { getParam, isSupportedMajor, type ParamInfo, unlisted } from "./lookup.js";
 
 // ---------------------------------------------------------------------------------------
 // Values: guc.c's parse_and_validate_value

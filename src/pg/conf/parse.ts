@@ -1,4 +1,6 @@
 import { posix } from "node:path";
+import { asciiLower } from "../../util/ascii.js";
+import { charactersBetween, startsCharacter } from "../../util/columns.js";
 import {
   absoluteConfigLocation,
   BUDGET_SPENT,
@@ -31,7 +33,7 @@ export const AUTO_CONF_FILENAME = "postgresql.auto.conf";
 
 /** ASCII-only lowercase, as guc_name_compare folds. */
 export function confKey(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  return asciiLower(name);
 }
 
 /** The latest major this code knows; the default where a function takes a major. */
@@ -396,18 +398,15 @@ class TreeParser {
         scanned = 0;
         chars = 0;
       }
-      for (; scanned < off; scanned++) {
-        const u = raw.charCodeAt(scanned);
-        if (u < 0xdc00 || u > 0xdfff) chars++;
-      }
+      chars += charactersBetween(raw, scanned, off);
+      scanned = off;
       return valueColumn + chars;
     };
     let first = 0;
     let n = 0;
     let columns: number[] | null = null;
     for (let k = 0; k < decoded.value.length; k++) {
-      const c = decoded.value.charCodeAt(k);
-      if (c >= 0xdc00 && c <= 0xdfff && k > 0) continue;
+      if (!startsCharacter(decoded.value, k)) continue;
       const at = columnInToken(decoded.offsets[k] ?? 0);
       if (n === 0) first = at;
       if (columns === null && at !== first + n) columns = Array.from({ length: n }, (_, i) => first + i);
@@ -454,12 +453,7 @@ function lineStarts(text: string): number[] {
 
 /** 1-based column in characters (code points) of a UTF-16 offset. */
 function columnOf(text: string, lineStart: number, offset: number): number {
-  let col = 1;
-  for (let i = lineStart; i < offset; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0xdc00 || c > 0xdfff) col++;
-  }
-  return col;
+  return 1 + charactersBetween(text, lineStart, offset);
 }
 
 /**

@@ -2,6 +2,8 @@
  * next_token and the records it reads (hba.c, tokenize_auth_file's loop over lines): a record is a
  * line, or from 14 lines joined by a trailing `\\`; every character keeps its line and column.
  */
+
+import { columnMap } from "../../util/columns.js";
 import type { HbaToken } from "./types.js";
 
 export interface Located {
@@ -64,16 +66,8 @@ export class RawRecord {
 
 /** 1-based column of each UTF-16 unit (a surrogate pair shares one); null when that is i + 1 throughout. */
 function columnsOf(s: string): number[] | null {
-  if (!/[\udc00-\udfff]/.test(s)) return null;
-  const cols: number[] = [];
-  let col = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0xdc00 || c > 0xdfff) col++;
-    cols.push(col);
-  }
-  cols.push(col + 1);
-  return cols;
+  // perf: most lines have no surrogate, and no map at all (one regex test per line)
+  return /[\udc00-\udfff]/.test(s) ? columnMap(s) : null;
 }
 
 /** The column of UTF-16 offset `off` in a line (one past its end for any offset beyond it). */
