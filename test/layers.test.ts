@@ -210,3 +210,23 @@ describe("one helper per fact", () => {
     expect(holding(/\[A-Z\]\/g/)).toEqual(["src/util/ascii.ts"]);
   });
 });
+
+describe("the repository's own documents", () => {
+  it("are what comments and tests point at, not documents outside it", () => {
+    const dirs = ["src", "test", "scripts", "docs", "templates", "bin", ".ci"];
+    const files = dirs
+      .flatMap((d) => sourcesAndDocs(join(ROOT, d)))
+      .concat(["README.md", "package.json"].map((f) => join(ROOT, f)));
+    const outside = /\.\.\/shared\b|\/work\/|\b(?:CONTRACT|RULES|STYLE|FIELD-NOTES)\.md\b/;
+    const pointing = files.filter((f) => outside.test(readFileSync(f, "utf8"))).map((f) => relative(ROOT, f));
+    expect(pointing).toEqual([]);
+  });
+});
+
+function sourcesAndDocs(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === "fixtures" ? [] : sourcesAndDocs(path);
+    return /\.(?:ts|js|mjs|md|hbs|sh|json|yaml)$|^run$/.test(name) ? [path] : [];
+  });
+}
