@@ -216,7 +216,7 @@ describe("the repository's own documents", () => {
     const dirs = ["src", "test", "scripts", "docs", "templates", "bin", ".ci"];
     const files = dirs
       .flatMap((d) => sourcesAndDocs(join(ROOT, d)))
-      .concat(["README.md", "package.json"].map((f) => join(ROOT, f)));
+      .concat(["README.md", "CONTRIBUTING.md", "package.json"].map((f) => join(ROOT, f)));
     const outside = /\.\.\/shared\b|\/work\/|\b(?:CONTRACT|RULES|STYLE|FIELD-NOTES)\.md\b/;
     const pointing = files.filter((f) => outside.test(readFileSync(f, "utf8"))).map((f) => relative(ROOT, f));
     expect(pointing).toEqual([]);
