@@ -205,9 +205,10 @@ describe("one helper per fact", () => {
     expect(holding(/0xdc00/i)).toEqual(["src/util/columns.ts"]);
   });
 
-  it("has one edit distance (util/suggest.ts) and one ASCII lowercase (util/ascii.ts)", () => {
+  it("has one edit distance, one ASCII lowercase, one stand-alone word replacement", () => {
     expect(holding(/Math\.min\([^)]*\+ 1,/)).toEqual(["src/util/suggest.ts"]);
     expect(holding(/\[A-Z\]\/g/)).toEqual(["src/util/ascii.ts"]);
+    expect(holding(/function replaceWord\b/)).toEqual(["src/util/words.ts"]);
   });
 });
 

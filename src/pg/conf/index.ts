@@ -8,7 +8,8 @@ export {
   nodeConfFs,
 } from "./fs.js";
 export { isLetter, Scanner, type Token, type TokenKind } from "./lexer.js";
-export { AUTO_CONF_FILENAME, confKey, LATEST_MAJOR, parseConfigTree, parseConfText } from "./parse.js";
+export { AUTO_CONF_FILENAME, confKey, LATEST_MAJOR } from "./parse.js";
+export { parseConfigTree, parseConfText } from "./tree.js";
 export {
   type ConfFileRead,
   type ConfProblem,

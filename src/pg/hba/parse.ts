@@ -1,4 +1,5 @@
 /** parseHba: the stages (tokenize.ts, files.ts, record.ts, options.ts) put together, and the messages made safe to show. */
+import { replaceWord } from "../../util/words.js";
 import { messageText } from "../quote.js";
 import { HbaReader } from "./files.js";
 import { methodsOf, RecordParser } from "./record.js";
@@ -20,7 +21,7 @@ function hideSecretOptions(message: string, tl: TokLine): string {
         inSecret = true;
       } else if (inSecret && t.value !== "") {
         // `radiussecrets=a,b` unquoted: the comma splits the list, and `b` is a secret too
-        out = replaceWord(out, t.value, "…");
+        out = replaceWord(out, t.value, "…", isEdge);
       }
     }
   }
@@ -28,19 +29,9 @@ function hideSecretOptions(message: string, tl: TokLine): string {
   return out.replace(/((?:ldapbindpasswd|radiussecrets)=)[^`"\u2026][^`"]*/gi, "$1…");
 }
 
-/** Replaces `word` where it stands alone (between quotes, after `: ` or `=`, or at an end). */
-function replaceWord(s: string, word: string, by: string): string {
-  const edge = (c: string | undefined, after: boolean) =>
-    c === undefined || c === '"' || c === "`" || c === " " || (!after && (c === ":" || c === "="));
-  let out = "";
-  let i = 0;
-  for (let j = s.indexOf(word); j >= 0; j = s.indexOf(word, j + 1)) {
-    if (j < i || !edge(s[j - 1], false) || !edge(s[j + word.length], true)) continue;
-    out += s.slice(i, j) + by;
-    i = j + word.length;
-  }
-  return out + s.slice(i);
-}
+/** A word stands alone between quotes, after `: ` or `=`, or at an end. */
+const isEdge = (c: string | undefined, after: boolean): boolean =>
+  c === undefined || c === '"' || c === "`" || c === " " || (!after && (c === ":" || c === "="));
 
 function ourMessage(server: string): string {
   return server.replace(/"([^"]*)"/g, "`$1`");
