@@ -2,7 +2,8 @@
 // src/cli/help.generated.ts, so `pgrepl-gen --help` needs no yargs at start-up. test/cli-args.test.ts
 // fails when the committed file differs from what yargs prints now.
 //   node scripts/gen-help.mjs          rewrite the file
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+//   node scripts/gen-help.mjs --check  fail when the committed file is stale (npm run gen:check)
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -23,7 +24,12 @@ try {
     logLevel: "warning",
   });
   const mod = await import(pathToFileURL(file).href);
-  writeFileSync(OUT, render(mod));
+  const text = render(mod);
+  if (!process.argv.includes("--check")) writeFileSync(OUT, text);
+  else if (readFileSync(OUT, "utf8") !== text) {
+    console.error(`${OUT} is stale: run npm run gen`);
+    process.exitCode = 1;
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,4 +1,4 @@
-// Precompiles templates/*.hbs and templates/partials/*.hbs into src/render/templates.generated.js
+// Precompiles templates/*.hbs and templates/partials/*.hbs into src/generated/templates.js
 // (Handlebars.precompile), so that render loads only the small Handlebars runtime and compiles no
 // template at start-up. `--check` fails when the committed file differs from what the templates
 // give now (test/templates.test.ts runs it; `npm run gen:templates` rewrites the file).
@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import Handlebars from "handlebars";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const OUT = join(ROOT, "src/render/templates.generated.js");
+const OUT = join(ROOT, "src/generated/templates.js");
 // the options every template is compiled with (not HTML: no escaping)
 const OPTIONS = { noEscape: true, strict: false };
 
@@ -32,7 +32,7 @@ ${specs("templates/partials")}
 `;
 if (process.argv.includes("--check")) {
   if (readFileSync(OUT, "utf8") !== text) {
-    console.error(`${OUT} is stale: run npm run gen:templates`);
+    console.error(`${OUT} is stale: run npm run gen`);
     process.exit(1);
   }
 } else writeFileSync(OUT, text);

@@ -17,7 +17,7 @@ import { dirname, join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nodeConfFs } from "../src/pg/conf/fs.js";
-import { parseConfigTree } from "../src/pg/conf/parse.js";
+import { parseConfigTree } from "../src/pg/conf/index.js";
 import {
   differentialTargets,
   openPsql,

@@ -9,7 +9,7 @@ import {
   parseConfigTree,
   parseConfText,
   valueColumnOf,
-} from "../src/pg/conf/parse.js";
+} from "../src/pg/conf/index.js";
 import { gucString } from "../src/pg/quote.js";
 
 const D = "/data";
@@ -135,7 +135,7 @@ describe("postgresql.conf values", () => {
 
   it("maps a conninfo column inside primary_conninfo to the file", async () => {
     const { parseConninfo } = await import("../src/pg/conninfo.js");
-    const { valueColumnAt } = await import("../src/pg/conf/parse.js");
+    const { valueColumnAt } = await import("../src/pg/conf/index.js");
     const t = tree({ [CONF]: "primary_conninfo = 'host=😀 user=''x'' prot=5432'\n" });
     const s = t.settings[0];
     if (!s) throw new Error("no setting");

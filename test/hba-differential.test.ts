@@ -13,7 +13,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nodeConfFs } from "../src/pg/conf/fs.js";
 import { formatAddress } from "../src/pg/hba/address.js";
-import { type HbaBuild, type HbaLine, parseHba } from "../src/pg/hba/parse.js";
+import { type HbaBuild, type HbaLine, parseHba } from "../src/pg/hba/index.js";
 import {
   differentialTargets,
   openPsql,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { memoryConfFs } from "../src/pg/conf/fs.js";
 import { addressContains, formatAddress, parseAddress, parseIPv4, parseIPv6 } from "../src/pg/hba/address.js";
+import { type HbaLine, parseHba } from "../src/pg/hba/index.js";
 import { shadows } from "../src/pg/hba/match.js";
-import { type HbaLine, parseHba } from "../src/pg/hba/parse.js";
 
 const F = "/etc/pg/pg_hba.conf";
 

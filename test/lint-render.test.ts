@@ -1,5 +1,5 @@
 /**
- * What render writes, lint accepts (STYLE.md 7): every fixture spec, at every supported version
+ * What render writes, lint accepts (CONTRIBUTING.md, "What holds it together"): every fixture spec, at every supported version
  * it validates for, rendered into a directory lints clean with the default --fail-on; and so
  * does each node's configuration as it ends up on the host: the stock (or base) files with the
  * patches applied, plus postgresql.auto.conf and standby.signal for standbys.

@@ -1,2 +1,2 @@
-// Kept in step with package.json by test/cli.test.ts.
-export const VERSION = "0.1.0";
+// The version lives on the lowest floor (src/util), where render and lint can read it too.
+export { VERSION } from "../util/version.js";

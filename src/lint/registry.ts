@@ -122,9 +122,9 @@ export const RULES: readonly Rule[] = [
 ];
 
 /**
- * Names RULES.md makes public whose rules are not implemented yet. Users may already write
- * them in suppressions and in the config file (render does), so they are accepted there and
- * do nothing until the rule arrives.
+ * Names docs/rule-catalogue.md makes public whose rules are not implemented yet. Users may
+ * already write them in suppressions and in the config file (render does), so they are
+ * accepted there and do nothing until the rule arrives.
  */
 export const RESERVED_RULE_NAMES: readonly string[] = [];
 

@@ -30,7 +30,7 @@ export interface RuleContext {
   readonly specs: readonly SpecTarget[];
   /** every suppression comment in the files read (for suppression-invalid) */
   readonly directives: readonly Directive[];
-  /** every rule name a user may write: implemented and reserved (RULES.md) */
+  /** every rule name a user may write: implemented and reserved (docs/rule-catalogue.md) */
   readonly knownRuleNames: readonly string[];
   /** names of the rules that run in this lint (for unreadable-file's "not checked: …") */
   readonly enabledRules: ReadonlyArray<{ name: string; reads: readonly FactKind[] }>;
@@ -47,7 +47,7 @@ export interface RuleContext {
 }
 
 export interface Rule {
-  /** public kebab-case name (RULES.md); users write it in suppressions */
+  /** public kebab-case name (docs/rule-catalogue.md); users write it in suppressions */
   name: string;
   severity: Severity;
   /** one lowercase line: what it detects */

@@ -1,5 +1,5 @@
 /**
- * Suppression comments (CONTRACT.md section 4):
+ * Suppression comments (docs/contract.md section 4):
  *   `# pgrepl-gen: disable=RULE[,RULE] -- reason`   at the end of a line, or alone on the line before it
  *   `# pgrepl-gen: disable-file=RULE[,RULE] -- reason`   anywhere in the file
  * Users suppress by rule name, never by message text.

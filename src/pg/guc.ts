@@ -1,5 +1,7 @@
-import type { SettingValue } from "../spec/model.js";
 import { gucString } from "./quote.js";
+
+/** A parameter's value as a spec or a caller gives it: YAML's string, number or boolean. */
+export type SettingValue = string | number | boolean;
 
 /**
  * A value as written in postgresql.conf: numbers bare, booleans on/off, identifiers and numbers with

@@ -14,6 +14,7 @@
  * the name. The server compares names with application_name case-insensitively (pg_strcasecmp),
  * and `*` matches every standby.
  */
+import { asciiLower } from "../util/ascii.js";
 
 export interface SyncName {
   /** the name as the server keeps it (quotes removed, `""` decoded) */
@@ -207,8 +208,4 @@ export function parseSyncNames(value: string): SyncNamesResult {
 /** Whether a name of the list selects a standby with this application_name (syncrep.c). */
 export function syncNameMatches(name: string, applicationName: string): boolean {
   return name === "*" || asciiLower(name) === asciiLower(applicationName);
-}
-
-function asciiLower(s: string): string {
-  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }

@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { VERSION } from "../cli/version.js";
 import { parseConfText } from "../pg/conf/index.js";
 import { ensureConfDInclude, setDataDirectory } from "../pg/conf-edit.js";
 import { placeHbaBlock } from "../pg/hba-placement.js";
@@ -7,6 +6,7 @@ import { LAYOUTS } from "../pg/layouts.js";
 import { formatPgpassLine } from "../pg/pgpass.js";
 import { sqlLiteral } from "../pg/quote.js";
 import { type NodeModel, nodeByName, type Topology, upstreamFirstOrder } from "../spec/model.js";
+import { VERSION } from "../util/version.js";
 import { type NodePlan, planRender, type RenderPlan } from "./model.js";
 import { filePatch } from "./patch.js";
 import { stockDescription, stockFile } from "./stock.js";

@@ -1,12 +1,12 @@
 import Handlebars from "handlebars/runtime";
+import { PARTIALS, TEMPLATES } from "../generated/templates.js";
 import { shellQuote, sqlIdent, sqlLiteral } from "../pg/quote.js";
-import { PARTIALS, TEMPLATES } from "./templates.generated.js";
 
 /**
  * Templates are the only place output text is laid out. They are not HTML: no escaping. Values that
  * reach a shell line go through `q` (shell quoting), SQL through sqlIdent/sqlLiteral.
  *
- * templates/*.hbs are precompiled (scripts/gen-templates.mjs → templates.generated.js, kept current
+ * templates/*.hbs are precompiled (scripts/gen-templates.mjs → src/generated/templates.js, kept current
  * by test/templates.test.ts): render loads only the Handlebars runtime and compiles nothing.
  */
 let hb: typeof Handlebars | undefined;

@@ -1,9 +1,11 @@
+import type { SettingValue } from "../pg/guc.js";
 import type { LayoutName } from "../pg/layouts.js";
 
 /** Where the runbooks read the replication password at run time. */
 export type PasswordSource = { kind: "env"; name: string } | { kind: "file"; path: string };
 
-export type SettingValue = string | number | boolean;
+/** Re-exported for the model's readers; the fact lives in pg/guc.ts. */
+export type { SettingValue };
 
 export interface SynchronousSpec {
   method: "first" | "any";

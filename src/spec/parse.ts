@@ -1,4 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from "yaml";
+import { charactersBetween } from "../util/columns.js";
 import type { Position, Problem } from "../util/diagnostic.js";
 
 export type PathSeg = string | number;
@@ -178,12 +179,7 @@ function positionAt(text: string, offset: number, lines?: LineCounter): Position
     lineStart = text.lastIndexOf("\n", end - 1) + 1;
     for (let i = text.indexOf("\n"); i >= 0 && i < lineStart; i = text.indexOf("\n", i + 1)) line++;
   }
-  let column = 1;
-  for (let i = lineStart; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0xdc00 || c > 0xdfff || i === lineStart || (text.charCodeAt(i - 1) & 0xfc00) !== 0xd800) column++;
-  }
-  return { line, column };
+  return { line, column: 1 + charactersBetween(text, lineStart, end) };
 }
 
 /** Offset of the first character strict JSON does not accept; iterative, so nesting cannot overflow. */

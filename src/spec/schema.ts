@@ -1,8 +1,8 @@
 import type { ErrorObject } from "ajv";
+import { type StandaloneValidate, validate } from "../generated/schema-validator.js";
 import type { Problem } from "../util/diagnostic.js";
 import { didYouMean } from "../util/suggest.js";
 import { displayPath, type PathSeg, printable, type SourceDoc } from "./parse.js";
-import { type StandaloneValidate, validate } from "./schema-validator.generated.js";
 
 export { displayPath };
 

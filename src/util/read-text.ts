@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { charactersBetween } from "./columns.js";
 import type { Position } from "./diagnostic.js";
 
 export type ReadResult =
@@ -106,7 +107,7 @@ function positionOf(buf: Uint8Array, offset: number): Position {
     }
   }
   const prefix = Buffer.from(buf.buffer, buf.byteOffset + lineStart, offset - lineStart).toString("utf8");
-  return { line, column: [...prefix].length + 1 };
+  return { line, column: 1 + charactersBetween(prefix, 0, prefix.length) };
 }
 
 /** Offset of the first byte that is not part of a well-formed UTF-8 sequence, or -1. */

@@ -14,13 +14,20 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length] as number;
 }
 
-/** The closest candidate within a distance that still looks like a typo, or undefined. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  const lower = word.toLowerCase();
+/**
+ * The closest candidate within a distance that still looks like a typo (a third of the word, at
+ * least 2), or undefined; the first of equally close ones. Compared after `fold` (lowercase).
+ */
+export function closest(
+  word: string,
+  candidates: Iterable<string>,
+  fold: (s: string) => string = (s) => s.toLowerCase(),
+): string | undefined {
+  const lower = fold(word);
   let best: string | undefined;
   let bestDist = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const c of candidates) {
-    const d = editDistance(lower, c.toLowerCase());
+    const d = editDistance(lower, fold(c));
     if (d < bestDist) {
       best = c;
       bestDist = d;

@@ -6,7 +6,7 @@
  */
 import { isAbsolute, relative, resolve } from "node:path";
 import type { Finding, Severity } from "../model.js";
-import type { FormatContext } from "./index.js";
+import type { FormatContext } from "./context.js";
 
 const COMMAND: Record<Severity, string> = { error: "error", warning: "warning", info: "notice" };
 

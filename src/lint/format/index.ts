@@ -2,29 +2,13 @@
  * Output formats. Each formatter turns the sorted findings into the whole of stdout (as a string or
  * in pieces); the rules' metadata is there for formats that describe rules (SARIF).
  */
-import type { Finding } from "../model.js";
-import type { Rule } from "../rule.js";
+import type { FormatName, Formatter } from "./context.js";
 import { formatGithub } from "./github.js";
 import { formatJson } from "./json.js";
 import { formatSarif } from "./sarif.js";
 import { formatText } from "./text.js";
 
-export type FormatName = "text" | "json" | "sarif" | "github";
-
-export interface FormatContext {
-  rules: readonly Rule[];
-  /** stdout is a terminal */
-  isTTY: boolean;
-  /** colours: stdout is a terminal and NO_COLOR is not set (text) */
-  color?: boolean;
-  /** the directory lint ran from: SARIF and GitHub paths are relative to it */
-  cwd?: string;
-  /** the text of a file by the path findings show, for excerpts (text) */
-  source?: (file: string) => string | undefined;
-}
-
-/** The whole output: one string, or pieces to write one after another (json). */
-export type Formatter = (findings: readonly Finding[], ctx: FormatContext) => string | Iterable<string>;
+export type { FormatContext, FormatName, Formatter } from "./context.js";
 
 export const FORMATTERS: Partial<Record<FormatName, Formatter>> = {
   text: formatText,

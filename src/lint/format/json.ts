@@ -4,7 +4,7 @@ import type { Finding } from "../model.js";
 export const JSON_PIECE = 256 * 1024;
 
 /**
- * One JSON array; line/column 1-based or null (CONTRACT.md section 4). The text is exactly
+ * One JSON array; line/column 1-based or null (docs/contract.md section 4). The text is exactly
  * `JSON.stringify(records, null, 2)` and a newline, made one finding at a time and handed over in
  * pieces of about JSON_PIECE characters: a fleet's findings are megabytes of JSON, and the whole
  * string (with a copy of every finding to stringify) was the largest thing lint held at its end.

@@ -7,12 +7,12 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { VERSION } from "../../cli/version.js";
 import { packageRoot } from "../../util/package-root.js";
+import { VERSION } from "../../util/version.js";
 import type { Finding, Severity } from "../model.js";
 import { docsPath, type Rule } from "../rule.js";
+import type { FormatContext } from "./context.js";
 import { relativeToCwd } from "./github.js";
-import type { FormatContext } from "./index.js";
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
   error: "error",

@@ -6,7 +6,7 @@
  * terminal without NO_COLOR); nothing at all when there is nothing to report.
  */
 import type { Finding, Severity } from "../model.js";
-import type { FormatContext } from "./index.js";
+import type { FormatContext } from "./context.js";
 
 /** `FILE:LINE:COL: severity: message [rule]`; `FILE:` alone for a finding about a whole file. */
 export function formatFinding(f: Finding): string {

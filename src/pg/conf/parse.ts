@@ -1,7 +1,24 @@
-import { posix } from "node:path";
+import { asciiLower } from "../../util/ascii.js";
+import { charactersBetween, startsCharacter } from "../../util/columns.js";
+import {
+  absoluteConfigLocation,
+  BUDGET_SPENT,
+  CONF_FILE_MAX_DEPTH,
+  IncludeBudget,
+  includeDirFiles,
+  isBlankName,
+} from "../include.js";
 import { messageText } from "../quote.js";
 import { type ConfFs, type FsError, isFsError } from "./fs.js";
 import { Scanner, type Token } from "./lexer.js";
+import type {
+  ConfFileRead,
+  ConfProblem,
+  ConfSetting,
+  IncludeDirective,
+  SourceRef,
+  ValueColumns,
+} from "./types.js";
 import { decodeQuoted } from "./value.js";
 
 /**
@@ -9,225 +26,15 @@ import { decodeQuoted } from "./value.js";
  * ParseConfigDirectory in guc-file.l, conffiles.c from 16; the same behaviour in 12–18).
  */
 
-/** The server's CONF_FILE_MAX_DEPTH: the main file is depth 0, an include of depth 11 fails. */
-export const CONF_FILE_MAX_DEPTH = 10;
-/**
- * Includes one tree may follow (ours, not the server's): real trees follow a handful, and a cycle
- * that branches would otherwise open k^10 files and exhaust memory.
- */
-export const MAX_FILE_READS = 10_000;
-/** Text one tree may read through includes, all files together (a single file is at most 16 MiB). */
-export const MAX_TEXT_READ = 64 * 1024 * 1024;
 export const AUTO_CONF_FILENAME = "postgresql.auto.conf";
-
-export interface SourceRef {
-  file: string;
-  line: number;
-  column: number;
-}
-
-export interface ConfSetting {
-  /** the name as written (`Work_Mem`, `pgrg.x`) */
-  name: string;
-  /** the name as the server compares it: ASCII-lowercased */
-  key: string;
-  /** the value after de-quoting and escapes */
-  value: string;
-  /** the value token exactly as written (with its quotes) */
-  raw: string;
-  quoted: boolean;
-  file: string;
-  line: number;
-  /** column of the name */
-  column: number;
-  /** column of the first character of the value token (its opening quote when quoted) */
-  valueColumn: number;
-  /** column just after the value token */
-  valueEndColumn: number;
-  /** position in the server's list of items (pg_file_settings.seqno), 1-based */
-  seq: number;
-  /** "main" for postgresql.conf and its includes, "auto" for postgresql.auto.conf and its includes */
-  source: "main" | "auto";
-  /**
-   * For each character (code point) of value, the column it came from, so a finding inside
-   * a value (a conninfo keyword at column c of the value) points into the file:
-   * valueColumnOf(setting, c). Most values sit on their line one column per character: those
-   * keep only the first column and the length (a fleet's settings held an array each).
-   */
-  valueColumns: ValueColumns;
-}
-
-/** The columns of a value's characters: each one, or `first` + k when they run on without a gap. */
-export type ValueColumns = readonly number[] | { readonly first: number; readonly length: number };
-
-export type ConfProblemCode =
-  | "syntax"
-  | "too-many-errors"
-  | "include-missing"
-  | "include-empty-name"
-  | "include-dir-missing"
-  | "include-dir-stat"
-  | "include-depth"
-  | "include-cycle"
-  | "include-recursion"
-  | "unreadable"
-  | "is-directory"
-  | "not-regular-file";
-
-export interface ConfProblem {
-  code: ConfProblemCode;
-  file: string;
-  /** null for a problem about the whole (top-level) file */
-  line: number | null;
-  column: number | null;
-  message: string;
-  seq: number;
-  /**
-   * What the server records for it in pg_file_settings (sourcefile, sourceline, error), or
-   * null when the server records nothing (it skips the file silently, or would hang on it).
-   * The server's line can differ from ours: a syntax error at the end of a last line that has
-   * no newline is reported one line too early by the server.
-   */
-  server: { file: string | null; line: number; error: string } | null;
-  /** for "syntax": the server's log text, `near token "x"` or `near end of line` */
-  near?: string;
-}
-
-export interface IncludeDirective {
-  kind: "include" | "include_if_exists" | "include_dir";
-  /** the path as written */
-  target: string;
-  /** the absolute path the server resolves it to */
-  resolved: string;
-  file: string;
-  line: number;
-  column: number;
-  valueColumn: number;
-  /** files actually read because of it */
-  files: string[];
-}
-
-export interface ConfFileRead {
-  path: string;
-  depth: number;
-  source: "main" | "auto";
-  /** include directives from the top file to this one (empty for a top file) */
-  chain: SourceRef[];
-}
-
-export interface ConfTree {
-  /** every setting in the order the server lists them (pg_file_settings), earlier ones included */
-  settings: ConfSetting[];
-  /** the setting that wins for each key (last one), when the server would apply the files */
-  effective: Map<string, ConfSetting>;
-  problems: ConfProblem[];
-  includes: IncludeDirective[];
-  files: ConfFileRead[];
-  /** the postgresql.auto.conf path considered, or null when none */
-  autoConf: string | null;
-  /**
-   * false when the server would not read postgresql.auto.conf: it stops after the main file
-   * when that has any error. Its settings are still parsed here (source "auto"), for lint.
-   */
-  serverReadsAutoConf: boolean;
-}
-
-export interface ParseConfOptions {
-  /** absolute path of postgresql.conf */
-  configFile: string;
-  /**
-   * the data directory, where postgresql.auto.conf lives; default: the `data_directory` the
-   * main file sets, else the directory of configFile. `null`: do not read postgresql.auto.conf.
-   */
-  dataDir?: string | null;
-  /** the server's major version (12–18): 12–14 write and compare include paths differently; default 18 */
-  major?: number;
-  /**
-   * Stop each file at its first syntax error, as the server does when it logs below LOG
-   * (backends reloading, and the pg_file_settings view). Default false: every error, as at
-   * startup and in the postmaster's reload.
-   */
-  firstErrorOnly?: boolean;
-}
 
 /** ASCII-only lowercase, as guc_name_compare folds. */
 export function confKey(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => c.toLowerCase());
-}
-
-/**
- * The server's AbsoluteConfigLocation: absolute paths as given, relative ones joined to the
- * directory of the calling file (or the data directory) and canonicalized as `major` does.
- */
-export function absoluteConfigLocation(
-  location: string,
-  callingFile: string | null,
-  dataDir: string,
-  major = LATEST_MAJOR,
-): string {
-  if (location.startsWith("/")) return location;
-  const base = callingFile !== null ? posix.dirname(callingFile) : dataDir;
-  return joinPath(base, location, major);
-}
-
-/** join_path_components + canonicalize_path of the given major. */
-export function joinPath(head: string, tail: string, major = LATEST_MAJOR): string {
-  if (major >= 15) return canonicalizePath(posix.join(head, tail));
-  // Before 15, join_path_components dropped leading "./" and canonicalize_path only resolved
-  // "." and ".." at the end of a path: "/data/../x.conf" stays as written.
-  let t = tail;
-  while (t.startsWith("./")) t = t.slice(2);
-  return canonicalizePathPre15(t === "" ? head : `${head}/${t}`);
+  return asciiLower(name);
 }
 
 /** The latest major this code knows; the default where a function takes a major. */
 export const LATEST_MAJOR = 18;
-
-function canonicalizePath(p: string): string {
-  const n = posix.normalize(p);
-  return n.length > 1 ? n.replace(/\/+$/, "") : n;
-}
-
-/** trim_directory: drop the last path component and the separators before it (never the root). */
-function trimDirectory(p: string): string {
-  let i = p.length - 1;
-  while (i > 0 && p[i] === "/") i--;
-  while (i > 0 && p[i] !== "/") i--;
-  while (i > 0 && p[i - 1] === "/") i--;
-  if (i === 0 && p[0] === "/") i = 1;
-  return p.slice(0, i);
-}
-
-/** canonicalize_path of PostgreSQL 12–14. */
-function canonicalizePathPre15(path: string): string {
-  let p = path.replace(/\/{2,}/g, "/");
-  if (p.length > 1) p = p.replace(/\/+$/, "");
-  let pending = 0;
-  for (let guard = 0; guard < 4096; guard++) {
-    if (p.length >= 2 && p.endsWith("/.")) p = trimDirectory(p);
-    else if (p === ".") {
-      if (pending > 0) p = "";
-      break;
-    } else if ((p.length >= 3 && p.endsWith("/..")) || p === "..") {
-      p = trimDirectory(p);
-      pending++;
-    } else if (pending > 0 && p !== "" && p !== "/") {
-      p = trimDirectory(p);
-      pending--;
-      if (p === "") p = ".";
-    } else break;
-  }
-  return p;
-}
-
-/** strcmp order over UTF-8 bytes, as the server sorts include_dir entries. */
-export function byteCompare(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
-}
-
-function isBlank(s: string): boolean {
-  return /^[ \t\r\n]*$/.test(s);
-}
 
 /** Where an include directive is: its name's and its value's columns. */
 interface IncludeAt extends SourceRef {
@@ -240,15 +47,14 @@ interface Frame {
   chain: SourceRef[];
 }
 
-class TreeParser {
+/** ParseConfigFile and ParseConfigFp over one tree of files; tree.ts runs it. */
+export class TreeParser {
   settings: ConfSetting[] = [];
   problems: ConfProblem[] = [];
   includes: IncludeDirective[] = [];
   files: ConfFileRead[] = [];
   private seq = 0;
-  /** includes followed and characters read so far, against MAX_FILE_READS and MAX_TEXT_READ */
-  private reads = 0;
-  private chars = 0;
+  private readonly budget = new IncludeBudget();
   private spent = false;
   source: "main" | "auto" = "main";
   constructor(
@@ -282,7 +88,7 @@ class TreeParser {
       code: "include-depth",
       ...pos,
       column: at ? at.valueColumn : null,
-      message: `more than ${MAX_FILE_READS} includes or ${MAX_TEXT_READ / (1024 * 1024)} MiB of text read (an include cycle that branches?); no further include is followed`,
+      message: `${BUDGET_SPENT}; no further include is followed`,
       server: null,
       recorded: false,
     });
@@ -301,7 +107,7 @@ class TreeParser {
     const pos = at
       ? { file: at.file, line: at.line, column: at.column }
       : { file: location, line: null, column: null };
-    if (isBlank(location)) {
+    if (isBlankName(location)) {
       this.problem({
         code: "include-empty-name",
         ...pos,
@@ -310,7 +116,7 @@ class TreeParser {
       });
       return false;
     }
-    if (++this.reads > MAX_FILE_READS) {
+    if (!this.budget.open()) {
       this.budgetSpent(pos, at);
       return false;
     }
@@ -354,8 +160,7 @@ class TreeParser {
     }
     const text = this.fs.readFile(abs);
     if (isFsError(text)) return this.openFailure(abs, text.error, strict, at, pos, callingFile, where.line);
-    this.chars += text.length;
-    if (this.chars > MAX_TEXT_READ && depth > 0) {
+    if (!this.budget.read(text.length) && depth > 0) {
       this.budgetSpent(pos, at);
       return false;
     }
@@ -425,7 +230,7 @@ class TreeParser {
     directive: IncludeDirective,
   ): boolean {
     const pos = { file: at.file, line: at.line, column: at.valueColumn };
-    if (isBlank(dir)) {
+    if (isBlankName(dir)) {
       this.problem({
         code: "include-empty-name",
         ...pos,
@@ -435,34 +240,27 @@ class TreeParser {
       return false;
     }
     const abs = absoluteConfigLocation(dir, caller.file, this.dataDir, this.major);
-    const names = this.fs.listDir(abs);
-    if (isFsError(names)) {
+    const listing = includeDirFiles(this.fs, abs, this.major);
+    if ("listError" in listing) {
       this.problem({
-        code: names.error.kind === "permission" ? "unreadable" : "include-dir-missing",
+        code: listing.listError.kind === "permission" ? "unreadable" : "include-dir-missing",
         ...pos,
-        message: `could not open directory \`${abs}\`: ${names.error.message}`,
+        message: `could not open directory \`${abs}\`: ${listing.listError.message}`,
         server: { file: caller.file, line: at.line, error: `could not open directory "${abs}"` },
       });
       return false;
     }
-    const files: string[] = [];
-    for (const name of names) {
-      // Only names ending in ".conf", at least one character before it, not starting with "."
-      if (name.length < 6 || name.startsWith(".") || !name.endsWith(".conf")) continue;
-      const path = joinPath(abs, name, this.major);
-      const st = this.fs.stat(path);
-      if (isFsError(st)) {
-        this.problem({
-          code: "include-dir-stat",
-          ...pos,
-          message: `could not stat \`${path}\` (${st.error.message}); the server then reads no file of \`${abs}\``,
-          server: { file: caller.file, line: at.line, error: `could not stat file "${path}"` },
-        });
-        return false;
-      }
-      if (st.type !== "directory") files.push(path);
+    if ("statError" in listing) {
+      const { path } = listing;
+      this.problem({
+        code: "include-dir-stat",
+        ...pos,
+        message: `could not stat \`${path}\` (${listing.statError.message}); the server then reads no file of \`${abs}\``,
+        server: { file: caller.file, line: at.line, error: `could not stat file "${path}"` },
+      });
+      return false;
     }
-    files.sort(byteCompare);
+    const { files } = listing;
     for (const f of files) {
       directive.files.push(f);
       // The first file that fails ends the directory: the rest are not read.
@@ -598,18 +396,15 @@ class TreeParser {
         scanned = 0;
         chars = 0;
       }
-      for (; scanned < off; scanned++) {
-        const u = raw.charCodeAt(scanned);
-        if (u < 0xdc00 || u > 0xdfff) chars++;
-      }
+      chars += charactersBetween(raw, scanned, off);
+      scanned = off;
       return valueColumn + chars;
     };
     let first = 0;
     let n = 0;
     let columns: number[] | null = null;
     for (let k = 0; k < decoded.value.length; k++) {
-      const c = decoded.value.charCodeAt(k);
-      if (c >= 0xdc00 && c <= 0xdfff && k > 0) continue;
+      if (!startsCharacter(decoded.value, k)) continue;
       const at = columnInToken(decoded.offsets[k] ?? 0);
       if (n === 0) first = at;
       if (columns === null && at !== first + n) columns = Array.from({ length: n }, (_, i) => first + i);
@@ -656,82 +451,5 @@ function lineStarts(text: string): number[] {
 
 /** 1-based column in characters (code points) of a UTF-16 offset. */
 function columnOf(text: string, lineStart: number, offset: number): number {
-  let col = 1;
-  for (let i = lineStart; i < offset; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0xdc00 || c > 0xdfff) col++;
-  }
-  return col;
-}
-
-/**
- * Parse postgresql.conf with every include, then postgresql.auto.conf, as the server does at
- * startup. Pure over `fs`.
- */
-export function parseConfigTree(fs: ConfFs, opts: ParseConfOptions): ConfTree {
-  const guessDataDir = posix.dirname(opts.configFile);
-  const major = opts.major ?? LATEST_MAJOR;
-  const p = new TreeParser(fs, opts.dataDir ?? guessDataDir, opts.firstErrorOnly ?? false, true, major);
-  const ok = p.parseFile(opts.configFile, true, null, null, 0);
-  let autoConf: string | null = null;
-  if (opts.dataDir !== null) {
-    let dataDir = opts.dataDir;
-    if (dataDir === undefined) {
-      const dd = [...p.settings].reverse().find((s) => s.key === "data_directory");
-      dataDir = dd?.value.startsWith("/") ? dd.value : guessDataDir;
-    }
-    autoConf = posix.join(dataDir, AUTO_CONF_FILENAME);
-    const p2 = new TreeParser(fs, dataDir, opts.firstErrorOnly ?? false, true, major);
-    p2.source = "auto";
-    // The auto file continues the server's list; renumber after the main list.
-    p2.parseFile(autoConf, false, null, null, 0);
-    const offset = Math.max(0, ...p.settings.map((s) => s.seq), ...p.problems.map((q) => q.seq));
-    for (const s of p2.settings) p.settings.push({ ...s, seq: s.seq + offset });
-    for (const q of p2.problems) p.problems.push({ ...q, seq: q.seq + offset });
-    p.includes.push(...p2.includes);
-    p.files.push(...p2.files);
-  }
-  const effective = new Map<string, ConfSetting>();
-  for (const s of p.settings) {
-    if (s.source === "auto" && !ok) continue;
-    effective.set(s.key, s);
-  }
-  return {
-    settings: p.settings,
-    effective,
-    problems: p.problems,
-    includes: p.includes,
-    files: p.files,
-    autoConf,
-    serverReadsAutoConf: autoConf !== null && ok,
-  };
-}
-
-/** Parse one file's text without following includes (directives are listed, not read). */
-export function parseConfText(
-  text: string,
-  file: string,
-): { settings: ConfSetting[]; problems: ConfProblem[]; includes: IncludeDirective[] } {
-  const noFs: ConfFs = {
-    readFile: () => "",
-    listDir: () => [],
-    stat: () => ({ type: "file" }),
-  };
-  const p = new TreeParser(noFs, posix.dirname(file), false, false);
-  p.files.push({ path: file, depth: 0, source: "main", chain: [] });
-  p.parseText(text, { file, depth: 0, chain: [] });
-  return { settings: p.settings, problems: p.problems, includes: p.includes };
-}
-
-/** The file column of the character at 1-based column `c` of a setting's value (clamped to the value). */
-export function valueColumnAt(s: ConfSetting, c: number): number {
-  if (s.valueColumns.length === 0) return s.valueColumn;
-  return valueColumnOf(s, Math.min(Math.max(c, 1), s.valueColumns.length)) as number;
-}
-
-/** The file column of the character at 1-based column `c` of a setting's value; undefined outside it. */
-export function valueColumnOf(s: ConfSetting, c: number): number | undefined {
-  const v = s.valueColumns;
-  if (!Number.isInteger(c) || c < 1 || c > v.length) return undefined;
-  return "first" in v ? v.first + c - 1 : v[c - 1];
+  return 1 + charactersBetween(text, lineStart, offset);
 }

@@ -11,6 +11,8 @@ export {
   prefixOfMask,
 } from "./address.js";
 export { addressCovers, databasesCover, firstShadowing, shadows, typeCovers, usersCover } from "./match.js";
+export { splitGucList } from "./options.js";
+export { parseHba } from "./parse.js";
 export {
   type HbaAddress,
   type HbaAuthMethod,
@@ -25,6 +27,4 @@ export {
   type HbaToken,
   LINUX_BUILD,
   type ParseHbaOptions,
-  parseHba,
-  splitGucList,
-} from "./parse.js";
+} from "./types.js";

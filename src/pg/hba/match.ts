@@ -1,5 +1,5 @@
 import { addressContains, maskFromPrefix } from "./address.js";
-import type { HbaAddress, HbaConnType, HbaLine, HbaToken } from "./parse.js";
+import type { HbaAddress, HbaConnType, HbaLine, HbaToken } from "./types.js";
 
 /**
  * Whether record `a` matches every connection record `b` would match, so that with `a`

@@ -1,4 +1,4 @@
-// Types of templates.generated.js (precompiled Handlebars templates; see scripts/gen-templates.mjs).
+// Types of templates.js (precompiled Handlebars templates; see scripts/gen-templates.mjs).
 import type Handlebars from "handlebars";
 
 type Spec = Parameters<typeof Handlebars.template>[0];
