@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs and the machine lacks: PostgreSQL 15 (the e2e tests run
 # real servers), shellcheck (every rendered runbook is checked), patch, openssl, perl,
-# strace (test/secrets.test.ts traces every program a runbook starts) and the npm packages. Does nothing that is already done; apt-get needs root.
+# strace (test/secrets.test.ts traces every program a runbook starts), iproute2 (the host harness)
+# and the npm packages. Does nothing that is already done; apt-get needs root.
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,9 @@ command -v openssl >/dev/null || missing+=(openssl)
 command -v perl >/dev/null || missing+=(perl)
 command -v runuser >/dev/null || missing+=(util-linux)
 command -v strace >/dev/null || missing+=(strace)
+# the host harness (test/hosts/): network namespaces and veth pairs, nsenter/unshare
+command -v ip >/dev/null || missing+=(iproute2)
+command -v nsenter >/dev/null || missing+=(util-linux)
 
 if ((${#missing[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
