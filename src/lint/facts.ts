@@ -47,7 +47,8 @@ export function hbaProblemsInAll(server: Server): HbaProblem[] {
       differ
         ? {
             ...p,
-            message: `${p.message} (postgresql ${last.major}); note that every postgresql ${results[0]?.major}–${last.major} rejects this line, older ones for another reason`,
+            // the version is not known: say what every candidate agrees on, name none of them
+            message: `${p.message}; note that every postgresql ${results[0]?.major}–${last.major} rejects this line, not all of them for this reason`,
           }
         : p,
     );

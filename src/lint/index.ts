@@ -92,8 +92,10 @@ export async function lint(req: LintRequest): Promise<LintOutcome> {
   // report what every supported version rejects.
   const unversioned = found.workspace.servers.filter((s) => s.major === undefined && (s.conf || s.hba));
   if (unversioned.length > 0) {
+    const u = unversioned[0];
+    // a data directory's postgresql.auto.conf read alone has no configFile: name the file read
     const first = displayPath(
-      unversioned[0]?.configFile ?? unversioned[0]?.hba?.file ?? "",
+      u?.configFile ?? u?.conf?.files[0]?.path ?? u?.hba?.file ?? u?.dataDir?.path ?? u?.id ?? "",
       found.workspace.roots,
     );
     const more = unversioned.length > 1 ? ` and ${unversioned.length - 1} more` : "";
