@@ -38,6 +38,7 @@ import type {
   SpecTarget,
   Workspace,
 } from "./model.js";
+import { majorFromRecovery } from "./versions.js";
 
 export interface DiscoverOptions {
   cwd: string;
@@ -229,7 +230,8 @@ class Discovery {
    */
   private secrets(server: Server): void {
     const stats = new Map<string, FileStat | null>();
-    for (const f of server.conf?.files ?? []) stats.set(f.path, this.statOf(f.path));
+    for (const f of [...(server.conf?.files ?? []), ...(server.recovery?.files ?? [])])
+      stats.set(f.path, this.statOf(f.path));
     server.fileStats = stats;
     const passfiles: PassFile[] = [];
     const conninfo = server.conf?.effective.get("primary_conninfo")?.value;
@@ -377,16 +379,16 @@ class Discovery {
     }
     if (name === "recovery.conf") {
       const gaps: ReadGap[] = [];
-      const { major, majorFrom } = this.majorOf(majorFromPath(dir), undefined);
+      const recovery = this.parseConf(gaps, abs, null);
       this.add({
         kind: "server",
         id: abs,
         name: abs,
         origin: "file",
-        major,
-        majorFrom,
+        ...this.majorOf(majorFromPath(dir), undefined, false, recovery),
         configFile: null,
         conf: null,
+        recovery,
         hba: null,
         dataDir: {
           ...this.unknownDataDir(dir, "path"),
@@ -447,11 +449,16 @@ class Discovery {
 
   // ---- kinds of directories --------------------------------------------------------------
 
+  /**
+   * The major from PG_VERSION and the path (in the caller's order), then --postgres or the config
+   * file, then recovery.conf (`standby_mode`, `trigger_file`: 11 or older).
+   */
   private majorOf(
     fromPath: number | undefined,
     fromPgVersion: number | undefined,
     fromPathFirst = false,
-  ): { major: number | undefined; majorFrom: string | undefined } {
+    recovery?: ConfTree,
+  ): Pick<Server, "major" | "majorFrom" | "majorOrOlder" | "majorAt"> {
     const order: Array<[number | undefined, string]> = fromPathFirst
       ? [
           [fromPath, "the path"],
@@ -462,6 +469,18 @@ class Discovery {
           [fromPath, "the path"],
         ];
     for (const [m, from] of order) if (m !== undefined) return { major: m, majorFrom: from };
+    // what the user says (--postgres, the config file) wins over a guess from recovery.conf
+    if (this.opts.postgres !== undefined) return this.fallbackMajor();
+    const inferred = majorFromRecovery(recovery);
+    if (inferred) {
+      const { at } = inferred;
+      return {
+        major: inferred.major,
+        majorFrom: `\`${at.name}\` in recovery.conf`,
+        majorOrOlder: true,
+        majorAt: { file: at.file, line: at.line, column: at.column },
+      };
+    }
     return this.fallbackMajor();
   }
 
@@ -480,7 +499,11 @@ class Discovery {
         if (dataDir.readable && configFile) conf = this.parseConf(gaps, configFile, dd);
       }
     }
-    const { major, majorFrom } = this.majorOf(pathMajor, dataDir?.pgVersion?.major, true);
+    // recovery.conf: in the data directory (≤ 11), or kept beside the config in a repository
+    const recoveryDir = names.includes("recovery.conf") ? abs : dataDir?.recoveryConf ? dataDir.path : null;
+    const recovery = recoveryDir ? this.parseConf(gaps, join(recoveryDir, "recovery.conf"), null) : undefined;
+    const version = this.majorOf(pathMajor, dataDir?.pgVersion?.major, true, recovery);
+    const { major } = version;
     // The server reads hba_file when set (relative to the data directory, its working
     // directory), else pg_hba.conf beside postgresql.conf. A copy of a config dir: the one beside it.
     let hbaFile: string | null = names.includes("pg_hba.conf") ? join(abs, "pg_hba.conf") : null;
@@ -495,10 +518,10 @@ class Discovery {
       id: configFile ?? abs,
       name: debian && /^\d+$/.test(parent) ? `${parent}/${basename(abs)}` : abs,
       origin: debian ? "debian" : "config-dir",
-      major,
-      majorFrom,
+      ...version,
       configFile,
       conf,
+      ...(recovery ? { recovery } : {}),
       hba: hbaFile ? this.hba(hbaFile, major, conf, gaps) : null,
       dataDir,
       gaps,
@@ -516,7 +539,11 @@ class Discovery {
       // A data dir whose config lives elsewhere (Debian): its postgresql.auto.conf alone.
       conf = this.parseConf(gaps, join(abs, "postgresql.auto.conf"), null);
     }
-    const { major, majorFrom } = this.majorOf(majorFromPath(abs), dataDir.pgVersion?.major);
+    const recovery = dataDir.recoveryConf
+      ? this.parseConf(gaps, join(abs, "recovery.conf"), null)
+      : undefined;
+    const version = this.majorOf(majorFromPath(abs), dataDir.pgVersion?.major, false, recovery);
+    const { major } = version;
     let hbaFile: string | null = names.includes("pg_hba.conf") ? join(abs, "pg_hba.conf") : null;
     const hbaSetting = conf?.effective.get("hba_file")?.value;
     if (hbaSetting && dataDir.real) hbaFile = hbaSetting.startsWith("/") ? hbaSetting : join(abs, hbaSetting);
@@ -525,10 +552,10 @@ class Discovery {
       id: configFile ?? abs,
       name: abs,
       origin: "data-dir",
-      major,
-      majorFrom,
+      ...version,
       configFile,
       conf,
+      ...(recovery ? { recovery } : {}),
       hba: hbaFile ? this.hba(hbaFile, major, conf, gaps) : null,
       dataDir,
       gaps,
@@ -625,7 +652,9 @@ class Discovery {
       const v = this.base.readFile(join(path, "PG_VERSION"));
       if (!isFsError(v)) {
         const text = v.trim();
-        const major = /^\d+$/.test(text) ? Number(text) : undefined;
+        // "9.6" before 10: the major is the first two parts; lint knows it only as "older than 10"
+        const old = /^([1-9])\.\d+$/.exec(text)?.[1];
+        const major = /^\d+$/.test(text) ? Number(text) : old !== undefined ? Number(old) : undefined;
         d.pgVersion = { text, major };
         if (major !== undefined && names.includes("global")) d.dataChecksums = this.checksums(path, major);
       }

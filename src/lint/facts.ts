@@ -19,6 +19,20 @@ export function effective(server: Server, key: string): ConfSetting | undefined 
   return server.conf?.effective.get(key);
 }
 
+/**
+ * Every primary_conninfo the server's files hold, non-empty: the effective one of its
+ * configuration, and recovery.conf's (what 11 and older read; on 12+ a leftover that still
+ * holds whatever secret it holds). Every conninfo rule judges each of them.
+ */
+export function conninfoSettings(server: Server): ConfSetting[] {
+  const out: ConfSetting[] = [];
+  for (const tree of [server.conf, server.recovery]) {
+    const s = tree?.effective.get("primary_conninfo");
+    if (s && s.value.trim() !== "") out.push(s);
+  }
+  return out;
+}
+
 /** A setting's value, or "" when unset. */
 export function settingValue(server: Server, key: string): string {
   return effective(server, key)?.value ?? "";

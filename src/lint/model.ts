@@ -130,6 +130,15 @@ export interface Server {
   /** postgresql.conf (or the one file linted), absolute; null when only a data dir or pg_hba.conf */
   configFile: string | null;
   conf: ConfTree | null;
+  /**
+   * recovery.conf (postgresql.conf syntax), when the tree holds one: what PostgreSQL 11 and
+   * older read for a standby (primary_conninfo, standby_mode, restore_command); 12+ refuse it.
+   */
+  recovery?: ConfTree;
+  /** the version is this major *or older* (inferred from recovery.conf, which 12+ do not read) */
+  majorOrOlder?: boolean;
+  /** the line the version was inferred from, when it came from a setting (recovery.conf) */
+  majorAt?: { file: string; line: number | null; column?: number | null };
   hba: HbaFacts | null;
   dataDir: DataDir | null;
   /** modes of the config files read (only gathered when file-system rules run) */

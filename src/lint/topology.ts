@@ -11,7 +11,7 @@
  * matches, the standby's upstream is not among the linted servers, and rules that need it stay silent.
  */
 import { basename } from "node:path";
-import { getParam } from "../pg/catalog/index.js";
+import { getParam, parseBool } from "../pg/catalog/index.js";
 import type { ConfSetting } from "../pg/conf/index.js";
 import { parseConninfo } from "../pg/conninfo.js";
 import { parseSyncNames, type SyncNamesResult, syncNameMatches } from "../pg/sync-names.js";
@@ -48,11 +48,14 @@ function listenAddresses(server: Server): string[] {
 }
 
 function nodeOf(server: Server): Node {
-  const conninfo = effective(server, "primary_conninfo");
+  // 11 and older: recovery.conf holds primary_conninfo, and `standby_mode = on` makes a standby
+  const recovery = server.recovery?.effective;
+  const conninfo = effective(server, "primary_conninfo") ?? recovery?.get("primary_conninfo");
   const ci = conninfo && conninfo.value.trim() !== "" ? parseConninfo(conninfo.value) : undefined;
   const values = ci?.ok ? ci.values : {};
   const signal = server.dataDir?.standbySignal ?? null;
-  const standby = signal === true || (signal === null && ci !== undefined);
+  const standbyMode = parseBool(recovery?.get("standby_mode")?.value ?? "off") === true;
+  const standby = signal === true || standbyMode || (signal === null && ci !== undefined);
   const host = values.host ?? values.hostaddr;
   const clusterName = settingValue(server, "cluster_name");
   const [applicationName, applicationNameFrom]: [string, Node["applicationNameFrom"]] =
