@@ -1,6 +1,7 @@
 import { removedParam } from "../../pg/catalog/index.js";
-import { everyMajor, versionText } from "../facts.js";
+import { everyMajor, versionText, where } from "../facts.js";
 import type { Rule } from "../rule.js";
+import { incompatiblePair } from "../versions.js";
 
 /** A parameter an earlier version had and this one does not (wal_keep_segments in 13+, …). */
 export const confRemovedParameter: Rule = {
@@ -23,6 +24,16 @@ export const confRemovedParameter: Rule = {
         if (r.replacement !== undefined) message += `; use \`${r.replacement}\` instead`;
         if (r.note !== undefined) message += `; ${r.note}`;
         ctx.report({ at: s, message, server });
+      }
+      // The version unknown: a parameter gone in one major beside one added in a later one
+      const pair = majors.length > 1 ? incompatiblePair(server, majors) : undefined;
+      if (pair) {
+        const { older, newer } = pair;
+        ctx.report({
+          at: older,
+          message: `\`${older.name}\` (postgresql ${pair.lastIn} and older) and \`${newer.name}\` (${where(newer.file, newer.line, older.file)}, postgresql ${pair.firstIn} and later) are set together: no postgresql major knows both, so no server of any version starts with this configuration; note that the version is not known: pass --postgres N to judge it as one`,
+          server,
+        });
       }
     }
   },

@@ -2,6 +2,7 @@ import { parseConninfo } from "../../pg/conninfo.js";
 import { effective, settingValue } from "../facts.js";
 import type { Server } from "../model.js";
 import type { Rule } from "../rule.js";
+import { possibleMajors } from "../versions.js";
 
 /** A size or count setting that is more than zero (`0`, `0MB` and unset are not). */
 function positive(value: string): boolean {
@@ -45,7 +46,10 @@ export const standbyMissingSlot: Rule = {
       const judge = upstream ?? server;
       // wal_keep_size replaced wal_keep_segments in 13: only the one the version reads counts
       const keepKeyOf = (m: number) => (m >= 13 ? "wal_keep_size" : "wal_keep_segments");
-      const majors = ctx.majorsOf(judge);
+      // the majors the file can be: with the version unknown, a file setting wal_keep_size is 13+
+      const candidates = ctx.majorsOf(judge);
+      const possible = possibleMajors(judge, candidates);
+      const majors = possible.length > 0 ? possible : candidates;
       const kept = majors.length > 0 && majors.every((m) => positive(settingValue(judge, keepKeyOf(m))));
       const keepKey = [...new Set(majors.map(keepKeyOf))].join("` or `");
       const archived = settingValue(server, "restore_command").trim() !== "";
@@ -55,7 +59,9 @@ export const standbyMissingSlot: Rule = {
         const keepWhere = upstream
           ? `on \`${upstream.name}\``
           : "here, standing in for the upstream's, which is not linted";
-        message += `; note that nothing else keeps that WAL (no \`${keepKey}\` ${keepWhere}; no \`restore_command\`): the standby would have to be rebuilt`;
+        const keepSet = [...new Set(majors.map(keepKeyOf))].map((k) => effective(judge, k)).find((x) => x);
+        const keepSaid = keepSet ? `\`${keepSet.name} = ${keepSet.value}\`` : `no \`${keepKey}\``;
+        message += `; note that nothing else keeps that WAL (${keepSaid} ${keepWhere}; no \`restore_command\`): the standby would have to be rebuilt`;
       }
       ctx.report({
         at: conninfo,
