@@ -21,7 +21,14 @@
 import { constants, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { isSupportedMajor, parseBool, SUPPORTED_MAJORS } from "../pg/catalog/index.js";
-import { type ConfFs, type ConfTree, isFsError, nodeConfFs, parseConfigTree } from "../pg/conf/index.js";
+import {
+  type ConfFs,
+  type ConfSetting,
+  type ConfTree,
+  isFsError,
+  nodeConfFs,
+  parseConfigTree,
+} from "../pg/conf/index.js";
 import { parseConninfo } from "../pg/conninfo.js";
 import { dataChecksumsOn } from "../pg/control.js";
 import { parseHba } from "../pg/hba/index.js";
@@ -38,6 +45,7 @@ import type {
   SpecTarget,
   Workspace,
 } from "./model.js";
+import { besideInstead } from "./relocate.js";
 import { majorFromRecovery } from "./versions.js";
 
 export interface DiscoverOptions {
@@ -507,10 +515,11 @@ class Discovery {
     // The server reads hba_file when set (relative to the data directory, its working
     // directory), else pg_hba.conf beside postgresql.conf. A copy of a config dir: the one beside it.
     let hbaFile: string | null = names.includes("pg_hba.conf") ? join(abs, "pg_hba.conf") : null;
-    const hbaSetting = conf?.effective.get("hba_file")?.value;
-    if (debian && hbaSetting) {
-      if (hbaSetting.startsWith("/")) hbaFile = hbaSetting;
-      else if (dataDir) hbaFile = join(dataDir.path, hbaSetting);
+    const hbaSetting = conf?.effective.get("hba_file");
+    const relocated: NonNullable<Server["relocated"]> = [];
+    if (debian && hbaSetting?.value) {
+      if (hbaSetting.value.startsWith("/")) hbaFile = this.absolute(hbaSetting, configFile, relocated);
+      else if (dataDir) hbaFile = join(dataDir.path, hbaSetting.value);
     }
     const parent = basename(dirname(abs));
     this.add({
@@ -523,9 +532,26 @@ class Discovery {
       conf,
       ...(recovery ? { recovery } : {}),
       hba: hbaFile ? this.hba(hbaFile, major, conf, gaps) : null,
+      ...(relocated.length > 0 ? { relocated } : {}),
       dataDir,
       gaps,
     });
+  }
+
+  /**
+   * An absolute hba_file: itself, or the file beside postgresql.conf when it does not exist here
+   * (relocate.ts), noted in `relocated`.
+   */
+  private absolute(
+    setting: ConfSetting,
+    configFile: string | null,
+    relocated: NonNullable<Server["relocated"]>,
+  ): string {
+    const used = besideInstead(setting.value, configFile, "pg_hba.conf");
+    if (used === undefined) return setting.value;
+    const { name, file, line, column } = setting;
+    relocated.push({ setting: { name, file, line, column }, named: setting.value, used });
+    return used;
   }
 
   /** A data directory (or a copy of one): the config inside when it is there. */
@@ -545,8 +571,12 @@ class Discovery {
     const version = this.majorOf(majorFromPath(abs), dataDir.pgVersion?.major, false, recovery);
     const { major } = version;
     let hbaFile: string | null = names.includes("pg_hba.conf") ? join(abs, "pg_hba.conf") : null;
-    const hbaSetting = conf?.effective.get("hba_file")?.value;
-    if (hbaSetting && dataDir.real) hbaFile = hbaSetting.startsWith("/") ? hbaSetting : join(abs, hbaSetting);
+    const hbaSetting = conf?.effective.get("hba_file");
+    const relocated: NonNullable<Server["relocated"]> = [];
+    if (hbaSetting?.value && dataDir.real)
+      hbaFile = hbaSetting.value.startsWith("/")
+        ? this.absolute(hbaSetting, configFile, relocated)
+        : join(abs, hbaSetting.value);
     this.add({
       kind: "server",
       id: configFile ?? abs,
@@ -557,6 +587,7 @@ class Discovery {
       conf,
       ...(recovery ? { recovery } : {}),
       hba: hbaFile ? this.hba(hbaFile, major, conf, gaps) : null,
+      ...(relocated.length > 0 ? { relocated } : {}),
       dataDir,
       gaps,
     });

@@ -140,6 +140,16 @@ export interface Server {
   /** the line the version was inferred from, when it came from a setting (recovery.conf) */
   majorAt?: { file: string; line: number | null; column?: number | null };
   hba: HbaFacts | null;
+  /**
+   * Absolute paths the configuration names that do not exist here, and the file beside
+   * postgresql.conf lint read instead (a config repository's own pg_hba.conf).
+   */
+  relocated?: Array<{
+    /** the setting that names the path (`hba_file`), where it is written */
+    setting: { name: string; file: string; line: number; column: number };
+    named: string;
+    used: string;
+  }>;
   dataDir: DataDir | null;
   /** modes of the config files read (only gathered when file-system rules run) */
   fileStats?: Map<string, FileStat | null>;
