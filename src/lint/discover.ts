@@ -30,7 +30,7 @@ import {
   parseConfigTree,
 } from "../pg/conf/index.js";
 import { parseConninfo } from "../pg/conninfo.js";
-import { dataChecksumsOn } from "../pg/control.js";
+import { dataChecksumsOn, systemIdentifier } from "../pg/control.js";
 import { parseHba } from "../pg/hba/index.js";
 import type {
   DataDir,
@@ -687,7 +687,14 @@ class Discovery {
         const old = /^([1-9])\.\d+$/.exec(text)?.[1];
         const major = /^\d+$/.test(text) ? Number(text) : old !== undefined ? Number(old) : undefined;
         d.pgVersion = { text, major };
-        if (major !== undefined && names.includes("global")) d.dataChecksums = this.checksums(path, major);
+        if (major !== undefined && names.includes("global")) {
+          const control = this.control(path);
+          if (control) {
+            d.dataChecksums = dataChecksumsOn(control, major) ?? null;
+            const id = systemIdentifier(control);
+            if (id !== undefined) d.systemIdentifier = id;
+          }
+        }
       }
     }
     if (d.real && d.stat && d.stat.uid !== 0) {
@@ -699,12 +706,12 @@ class Discovery {
     return d;
   }
 
-  /** Whether global/pg_control says data checksums are on (binary: read, never parsed as text). */
-  private checksums(dataDir: string, major: number): boolean | null {
+  /** global/pg_control's bytes (binary: read, never parsed as text); null when it cannot be read. */
+  private control(dataDir: string): Buffer | null {
     try {
       const st = statSync(join(dataDir, "global", "pg_control"));
       if (!st.isFile() || st.size > 65536) return null;
-      return dataChecksumsOn(readFileSync(join(dataDir, "global", "pg_control")), major) ?? null;
+      return readFileSync(join(dataDir, "global", "pg_control"));
     } catch {
       return null;
     }

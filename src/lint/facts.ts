@@ -137,6 +137,7 @@ export function serverAt(
   const h = host.toLowerCase();
   return servers.find((s) => {
     if (s === except) return false;
+    if (s.known?.some((k) => k.host.toLowerCase() === h && k.port === port)) return true;
     if ((settingValue(s, "port") || "5432") !== port) return false;
     if (s.host !== undefined) return s.host.toLowerCase() === h;
     const listen = settingValue(s, "listen_addresses")

@@ -84,6 +84,8 @@ export interface DataDir {
   recoveryConf: boolean | null;
   /** data checksums on or off, as global/pg_control says; null when it cannot be read or understood */
   dataChecksums: boolean | null;
+  /** the database system identifier in global/pg_control (decimal); a standby shares its upstream's */
+  systemIdentifier?: string;
   /** the owner the server must run as, and why lint thinks so; undefined when not known */
   expectedOwner?: { uid: number; user?: string; because: string };
   /** entries not owned by expectedOwner (only gathered when file-system rules run) */
@@ -157,6 +159,13 @@ export interface Server {
   passfiles?: PassFile[];
   /** rendered nodes: the address others connect to (plan.json) */
   host?: string;
+  /** rendered nodes: the address the node connects from, when plan.json names one other than `host` */
+  sourceAddress?: string;
+  /**
+   * Where others reach the server, as the run was told (lint/place.ts): a `servers:` entry of
+   * .pgrepl-gen.yaml, or the node of a topology spec linted with it.
+   */
+  known?: Array<{ host: string; port: string; because: string }>;
   gaps: ReadGap[];
 }
 
