@@ -596,12 +596,16 @@ class Discovery {
   /** Rendered output: every `<node>/` with a drop-in is a server. */
   private rendered(abs: string, names: string[]): void {
     const hosts = new Map<string, string>();
+    const sources = new Map<string, string>();
     const plan = this.base.readFile(join(abs, "plan.json"));
     if (!isFsError(plan)) {
       try {
-        const steps = (JSON.parse(plan) as { steps?: Array<{ node?: unknown; host?: unknown }> }).steps ?? [];
+        type Step = { node?: unknown; host?: unknown; source_address?: unknown };
+        const steps = (JSON.parse(plan) as { steps?: Step[] }).steps ?? [];
         for (const s of steps) {
           if (typeof s.node === "string" && typeof s.host === "string") hosts.set(s.node, s.host);
+          if (typeof s.node === "string" && typeof s.source_address === "string")
+            sources.set(s.node, s.source_address);
         }
       } catch {
         // a broken plan.json: nodes are still found by their drop-ins
@@ -637,6 +641,8 @@ class Discovery {
       };
       const host = hosts.get(n);
       if (host !== undefined) server.host = host;
+      const from = sources.get(n);
+      if (from !== undefined) server.sourceAddress = from;
       this.add(server);
     }
   }

@@ -118,6 +118,11 @@ export function nodesOf(servers: readonly Server[]): Node[] {
   return nodes;
 }
 
+/** What a node is a view of: rendered output (what should be) or a tree (what is). */
+export function viewOf(n: Node): "rendered" | "tree" {
+  return n.server.origin === "rendered" ? "rendered" : "tree";
+}
+
 /** Of several servers, those linted the way `n` is (rendered output with rendered output). */
 function sameKind(n: Node, up: Node[]): Node[] {
   if (up.length < 2) return up;

@@ -36,6 +36,16 @@ function addressMatches(line: HbaLine, from: string | undefined): Verdict {
 }
 
 /**
+ * The record type to suggest: `hostssl` when the standby insists on TLS (sslmode require or
+ * verify-*), else `host`, which admits its connection either way (a `hostssl` line would refuse a
+ * standby whose sslmode lets it connect without TLS, when the upstream has no ssl).
+ */
+function lineType(values: Record<string, string | undefined>): "host" | "hostssl" {
+  const mode = values.sslmode ?? (values.requiressl === "1" ? "require" : "prefer");
+  return mode === "require" || mode === "verify-ca" || mode === "verify-full" ? "hostssl" : "host";
+}
+
+/**
  * A standby the linted upstream's pg_hba.conf does not let in for replication: no record
  * with `replication` in its database field (`all` does not cover it) for the standby's user
  * and address, or the first that does is `reject`. Needs the standby (its primary_conninfo
@@ -62,7 +72,8 @@ export const hbaMissingReplication: Rule = {
       const hba = upstream?.hba;
       const lines = upstream ? newestHba(upstream)?.lines : undefined;
       if (!upstream || !hba || !lines) continue;
-      const from = standby.host;
+      // where the standby connects from: a rendered node's source_address, else its host
+      const from = standby.sourceAddress ?? standby.host;
       let first: HbaLine | undefined;
       let unsure = false;
       for (const line of lines) {
@@ -92,7 +103,7 @@ export const hbaMissingReplication: Rule = {
         line: null,
         message: first
           ? `standby \`${standby.name}\` is refused: the first \`replication\` line for ${who} is line ${first.line}, \`reject\``
-          : `no line admits replication for ${who}, so standby \`${standby.name}\` cannot connect; add \`hostssl replication ${user} ${from !== undefined ? (from.includes(":") ? `${from}/128` : `${from}/32`) : "STANDBY-ADDRESS/32"} scram-sha-256\`${note}`,
+          : `no line admits replication for ${who}, so standby \`${standby.name}\` cannot connect; add \`${lineType(ci.values)} replication ${user} ${from !== undefined ? (from.includes(":") ? `${from}/128` : `${from}/32`) : "STANDBY-ADDRESS/32"} scram-sha-256\`${note}`,
         server: upstream,
       });
     }
