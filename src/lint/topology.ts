@@ -135,7 +135,10 @@ function sameKind(n: Node, up: Node[]): Node[] {
  * Finds a standby's upstream among the linted servers, in this order: by host and port (the
  * servers' known addresses), by the database system identifier (a standby shares its upstream's:
  * the only other server of that identifier, or the only one on the conninfo's port), by
- * synchronous_standby_names naming its application_name on exactly one server. Says why not.
+ * synchronous_standby_names naming its application_name on exactly one server. Of the servers
+ * sharing its system identifier, the only one, else the only one not in recovery (the primary),
+ * else the only one on the conninfo's port; a server known to be reached at another address is
+ * not its upstream. Says why not.
  */
 function place(n: Node, nodes: readonly Node[]): void {
   const others = nodes.filter((o) => o !== n);
@@ -155,17 +158,26 @@ function place(n: Node, nodes: readonly Node[]): void {
   else if (at !== undefined) why.push(`no linted server is known to be reached at ${at}`);
   else why.push("its `primary_conninfo` names no single host");
   if (n.systemId !== undefined) {
-    const kin = others.filter((o) => o.systemId === n.systemId);
+    // of the servers with its identifier, leave out those known to be reached elsewhere
+    const same = others.filter((o) => o.systemId === n.systemId);
+    const kin = same.filter(
+      (o) =>
+        o.reach.length === 0 || host === undefined || o.reach.some((r) => r.host === host && r.port === port),
+    );
+    const primaries = kin.filter((o) => !o.standby);
     const onPort = kin.filter((o) => o.port === port);
-    const one = kin.length === 1 ? kin : onPort.length === 1 ? onPort : [];
+    const one =
+      kin.length === 1 ? kin : primaries.length === 1 ? primaries : onPort.length === 1 ? onPort : [];
     if (one.length === 1) {
       placed(n, one[0] as Node, "system identifier");
       return;
     }
     why.push(
-      kin.length === 0
+      same.length === 0
         ? "no other linted data directory has its system identifier"
-        : `${kin.length} linted data directories share its system identifier`,
+        : kin.length === 0
+          ? "the linted data directories with its system identifier are reached at other addresses"
+          : `${kin.length} linted data directories share its system identifier`,
     );
   } else why.push("its system identifier is not known (no global/pg_control)");
   const bySync = others.filter(
