@@ -140,6 +140,18 @@ describe("the three ways give the cross-node rules their topology", () => {
     expect(r.err).toBe("");
   });
 
+  it("pg_control places for the rules that read the upstream's pg_hba.conf too", async () => {
+    const hba = "local all all peer\nhostssl all all 192.168.1.0/24 scram-sha-256\n";
+    const dir = tree(
+      { ...files, "source/pg_hba.conf": hba },
+      { source: PRIMARY_CONTROL, replica: STANDBY_CONTROL },
+    );
+    const r = await lintJson(["--no-fs", "."], dir);
+    expect(r.findings.filter((f) => f.rule === "hba-missing-replication").map(where)).toEqual([
+      "hba-missing-replication@source/pg_hba.conf:-:-",
+    ]);
+  });
+
   it("`servers:` in .pgrepl-gen.yaml", async () => {
     const dir = tree({
       ...files,

@@ -215,6 +215,11 @@ export function unplacedNote(ws: Workspace, shown: (path: string) => string): st
   return `note: the upstream of standby ${name}${more} is not among the linted servers as far as lint can tell: ${first.unplaced}; so rules across servers do not judge it; name where each server is reached in \`servers:\` of ${CONFIG_FILENAME}, or lint the topology spec with the trees`;
 }
 
+/** The linted server a standby streams from, as placed (see place()); undefined when not placed. */
+export function upstreamServer(servers: readonly Server[], standby: Server): Server | undefined {
+  return nodesOf(servers).find((n) => n.server === standby)?.upstream?.server;
+}
+
 /** Standbys whose upstream is `node` among the linted servers. */
 export function downstreamsOf(nodes: readonly Node[], node: Node): Node[] {
   return nodes.filter((n) => n.upstream === node);

@@ -10,6 +10,7 @@ import {
   serverAt,
 } from "../facts.js";
 import type { Rule } from "../rule.js";
+import { upstreamServer } from "../topology.js";
 
 type Verdict = "yes" | "no" | "maybe";
 
@@ -68,7 +69,10 @@ export const hbaMissingReplication: Rule = {
       const user = ci.values.user;
       const host = (ci.values.hostaddr ?? ci.values.host)?.trim();
       if (!ci.ok || user === undefined || host === undefined || host.includes(",")) continue;
-      const upstream = serverAt(host, ci.values.port?.trim() || "5432", ctx.servers, standby);
+      // as topology.ts placed it (address, servers:, spec, pg_control), else by this conninfo's address
+      const upstream =
+        upstreamServer(ctx.servers, standby) ??
+        serverAt(host, ci.values.port?.trim() || "5432", ctx.servers, standby);
       const hba = upstream?.hba;
       const lines = upstream ? newestHba(upstream)?.lines : undefined;
       if (!upstream || !hba || !lines) continue;

@@ -11,6 +11,7 @@ import {
 } from "../facts.js";
 import type { Server } from "../model.js";
 import type { Rule, RuleContext } from "../rule.js";
+import { upstreamServer } from "../topology.js";
 
 /** sslmodes that let libpq go on without TLS. */
 const PLAIN_OK = new Set(["disable", "allow", "prefer"]);
@@ -59,7 +60,9 @@ function plainConninfo(ctx: RuleContext, server: Server, s: ConfSetting): void {
   const hosts = (v.hostaddr ?? v.host ?? "").split(",").map((h) => h.trim());
   if (hosts.every((h) => isLocalHost(h))) return;
   const host = hosts.find((h) => !isLocalHost(h)) as string;
-  const upstream = serverAt(host, (v.port ?? "5432").split(",")[0]?.trim() || "5432", ctx.servers, server);
+  const upstream =
+    upstreamServer(ctx.servers, server) ??
+    serverAt(host, (v.port ?? "5432").split(",")[0]?.trim() || "5432", ctx.servers, server);
   if (upstream && newestHba(upstream)) return;
   const param = ci.params.filter((x) => x.keyword === "sslmode").at(-1);
   const said = v.sslmode === undefined ? "no `sslmode` (the default is `prefer`)" : `\`sslmode=${sslmode}\``;
