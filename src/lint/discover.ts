@@ -344,7 +344,7 @@ class Discovery {
       this.rendered(abs, names);
       return;
     }
-    if (has("PG_VERSION") || DATA_MARKERS.some(has)) {
+    if (has("PG_VERSION") || (DATA_MARKERS.some(has) && !this.configElsewhere(abs, names))) {
       this.dataDirServer(abs, names);
       return;
     }
@@ -362,6 +362,21 @@ class Discovery {
       if (childNames === null) continue;
       this.dir(child, childNames, depth + 1);
     }
+  }
+
+  /**
+   * A config directory that keeps an old recovery.conf beside a postgresql.conf naming its data
+   * directory elsewhere (`/etc/postgresql/13/main` in a config repository): not a data directory
+   * copy, so the server of that configuration never reads the recovery.conf.
+   */
+  private configElsewhere(abs: string, names: string[]): boolean {
+    if (
+      !names.includes("postgresql.conf") ||
+      DATA_MARKERS.some((m) => m !== "recovery.conf" && names.includes(m))
+    )
+      return false;
+    const text = this.base.readFile(join(abs, "postgresql.conf"));
+    return !isFsError(text) && /^[ \t]*data_directory[ \t]*=?[ \t]*'\//m.test(text);
   }
 
   private isPlan(path: string): boolean {
