@@ -190,7 +190,11 @@ describe("exit codes and formats", () => {
     for (const f of r.findings) {
       expect(Object.keys(f).slice(0, 6)).toEqual(["rule", "severity", "message", "file", "line", "column"]);
     }
-    const whole = await lintJson(["--no-fs", "."], tree({ "recovery.conf": "standby_mode = on\n" }));
+    // (`standby_mode` would make the tree "11 or older": version-unsupported at its line instead)
+    const whole = await lintJson(
+      ["--no-fs", "."],
+      tree({ "recovery.conf": "restore_command = 'cp /archive/%f %p'\n" }),
+    );
     expect(whole.findings).toMatchObject([
       { rule: "recovery-conf-present", file: "recovery.conf", line: null, column: null },
     ]);

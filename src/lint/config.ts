@@ -7,6 +7,10 @@
  *     - path: legacy/**
  *       rules: [conf-unknown-parameter]
  *   postgres: 15                 # the major version when lint cannot infer it (--postgres wins)
+ *   servers:                     # where the servers of the trees are reached (topology rules)
+ *     - path: hosts/db1/**       # trees whose path matches
+ *       host: 10.0.0.11          # the address others connect to
+ *       port: 5432               # default 5432
  *
  * Found upward from the current directory, stopping at the repository root (a directory
  * holding `.git`) or the filesystem root. Every mistake in it is a usage error (exit 2) with
@@ -29,9 +33,24 @@ export interface LintConfig {
   rules: Map<string, Severity | "off">;
   ignore: Array<{ path: string; rules: string[] | null }>;
   postgres: number | undefined;
+  /** where the servers of the trees are reached (`servers:`), for matching standbys to upstreams */
+  servers: ServerEntry[];
 }
 
-export const EMPTY_CONFIG: LintConfig = { file: null, rules: new Map(), ignore: [], postgres: undefined };
+/** A `servers:` entry: the trees whose path matches `path` are the server at host:port. */
+export interface ServerEntry {
+  path: string;
+  host: string;
+  port: string;
+}
+
+export const EMPTY_CONFIG: LintConfig = {
+  file: null,
+  rules: new Map(),
+  ignore: [],
+  postgres: undefined,
+  servers: [],
+};
 
 export type ConfigResult = { ok: true; config: LintConfig } | { ok: false; error: string };
 
@@ -82,12 +101,15 @@ export async function loadConfig(
     const msg = err.message.split("\n")[0] ?? "";
     return { ok: false, error: `${shown}:${p.line}:${p.col}: ${msg.charAt(0).toLowerCase()}${msg.slice(1)}` };
   }
-  const config: LintConfig = { file: path, rules: new Map(), ignore: [], postgres: undefined };
+  const config: LintConfig = { file: path, rules: new Map(), ignore: [], postgres: undefined, servers: [] };
   const root = doc.contents as Node | null;
   if (root === null || (isScalar(root) && (root.value === null || root.value === undefined)))
     return { ok: true, config };
   if (!isMap(root))
-    return { ok: false, error: `${at(root)}: the config file is a mapping (rules, ignore, postgres)` };
+    return {
+      ok: false,
+      error: `${at(root)}: the config file is a mapping (rules, ignore, postgres, servers)`,
+    };
 
   const unknownRule = (name: string, node: Node | null): string => {
     const near = closest(name, ruleNames);
@@ -169,15 +191,62 @@ export async function loadConfig(
         };
       }
       config.postgres = n;
+    } else if (key === "servers") {
+      if (value === null || (isScalar(value) && value.value === null)) continue;
+      const SHAPE = "{path: GLOB, host: HOST, port: N}";
+      if (!isSeq(value)) return { ok: false, error: `${at(value)}: \`servers\` is a list of ${SHAPE}` };
+      for (const entry of value.items as Array<Node | null>) {
+        if (!isMap(entry)) return { ok: false, error: `${at(entry)}: a \`servers\` entry is ${SHAPE}` };
+        const e: Partial<ServerEntry> = {};
+        for (const item of entry.items) {
+          const k = item.key as Node | null;
+          const name = isScalar(k) ? String(k.value) : "";
+          const v = item.value as Node | null;
+          const text = isScalar(v) && v.value !== null ? String(v.value).trim() : "";
+          if (name === "path" || name === "host") {
+            if (text === "" || /\s/.test(text))
+              return {
+                ok: false,
+                error: `${at(v ?? k)}: \`${name}\` is ${name === "path" ? "a glob such as `hosts/db1/**`" : "an address or DNS name such as `10.0.0.11`"}`,
+              };
+            e[name] = text;
+          } else if (name === "port") {
+            if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535)
+              return { ok: false, error: `${at(v ?? k)}: \`port\` is a TCP port, 1..65535` };
+            e.port = String(Number(text));
+          } else {
+            return {
+              ok: false,
+              error: `${at(k)}: unknown key \`${name}\` in a \`servers\` entry; expected path, host, port`,
+            };
+          }
+        }
+        if (e.path === undefined || e.host === undefined)
+          return { ok: false, error: `${at(entry)}: a \`servers\` entry needs a \`path\` and a \`host\`` };
+        config.servers.push({ path: e.path, host: e.host, port: e.port ?? "5432" });
+      }
     } else {
-      const near = closest(key, ["rules", "ignore", "postgres"]);
+      const near = closest(key, ["rules", "ignore", "postgres", "servers"]);
       return {
         ok: false,
-        error: `${at(keyNode)}: unknown key \`${key}\`${near ? `; did you mean \`${near}\`?` : "; expected rules, ignore, postgres"}`,
+        error: `${at(keyNode)}: unknown key \`${key}\`${near ? `; did you mean \`${near}\`?` : "; expected rules, ignore, postgres, servers"}`,
       };
     }
   }
   return { ok: true, config };
+}
+
+/** The `servers:` entry whose glob matches a path of the server (its directory or a file), if any. */
+export function serverEntryFor(config: LintConfig, absPaths: readonly string[]): ServerEntry | undefined {
+  if (config.servers.length === 0) return undefined;
+  const base = config.file ? dirname(config.file) : "/";
+  return config.servers.find((e) =>
+    absPaths.some((abs) => {
+      const rel = relative(base, abs).split("\\").join("/");
+      const candidates = rel.startsWith("..") ? [abs] : [rel, abs];
+      return candidates.some((c) => globMatches(e.path, posix.normalize(c)));
+    }),
+  );
 }
 
 /** Whether the config's `ignore` list drops findings of `rule` in the file at `absPath`. */

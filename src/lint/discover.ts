@@ -21,9 +21,16 @@
 import { constants, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { isSupportedMajor, parseBool, SUPPORTED_MAJORS } from "../pg/catalog/index.js";
-import { type ConfFs, type ConfTree, isFsError, nodeConfFs, parseConfigTree } from "../pg/conf/index.js";
+import {
+  type ConfFs,
+  type ConfSetting,
+  type ConfTree,
+  isFsError,
+  nodeConfFs,
+  parseConfigTree,
+} from "../pg/conf/index.js";
 import { parseConninfo } from "../pg/conninfo.js";
-import { dataChecksumsOn } from "../pg/control.js";
+import { dataChecksumsOn, systemIdentifier } from "../pg/control.js";
 import { parseHba } from "../pg/hba/index.js";
 import type {
   DataDir,
@@ -38,6 +45,8 @@ import type {
   SpecTarget,
   Workspace,
 } from "./model.js";
+import { besideInstead } from "./relocate.js";
+import { majorFromRecovery } from "./versions.js";
 
 export interface DiscoverOptions {
   cwd: string;
@@ -229,7 +238,8 @@ class Discovery {
    */
   private secrets(server: Server): void {
     const stats = new Map<string, FileStat | null>();
-    for (const f of server.conf?.files ?? []) stats.set(f.path, this.statOf(f.path));
+    for (const f of [...(server.conf?.files ?? []), ...(server.recovery?.files ?? [])])
+      stats.set(f.path, this.statOf(f.path));
     server.fileStats = stats;
     const passfiles: PassFile[] = [];
     const conninfo = server.conf?.effective.get("primary_conninfo")?.value;
@@ -334,7 +344,7 @@ class Discovery {
       this.rendered(abs, names);
       return;
     }
-    if (has("PG_VERSION") || DATA_MARKERS.some(has)) {
+    if (has("PG_VERSION") || (DATA_MARKERS.some(has) && !this.configElsewhere(abs, names))) {
       this.dataDirServer(abs, names);
       return;
     }
@@ -352,6 +362,21 @@ class Discovery {
       if (childNames === null) continue;
       this.dir(child, childNames, depth + 1);
     }
+  }
+
+  /**
+   * A config directory that keeps an old recovery.conf beside a postgresql.conf naming its data
+   * directory elsewhere (`/etc/postgresql/13/main` in a config repository): not a data directory
+   * copy, so the server of that configuration never reads the recovery.conf.
+   */
+  private configElsewhere(abs: string, names: string[]): boolean {
+    if (
+      !names.includes("postgresql.conf") ||
+      DATA_MARKERS.some((m) => m !== "recovery.conf" && names.includes(m))
+    )
+      return false;
+    const text = this.base.readFile(join(abs, "postgresql.conf"));
+    return !isFsError(text) && /^[ \t]*data_directory[ \t]*=?[ \t]*'\//m.test(text);
   }
 
   private isPlan(path: string): boolean {
@@ -377,16 +402,16 @@ class Discovery {
     }
     if (name === "recovery.conf") {
       const gaps: ReadGap[] = [];
-      const { major, majorFrom } = this.majorOf(majorFromPath(dir), undefined);
+      const recovery = this.parseConf(gaps, abs, null);
       this.add({
         kind: "server",
         id: abs,
         name: abs,
         origin: "file",
-        major,
-        majorFrom,
+        ...this.majorOf(majorFromPath(dir), undefined, false, recovery),
         configFile: null,
         conf: null,
+        recovery,
         hba: null,
         dataDir: {
           ...this.unknownDataDir(dir, "path"),
@@ -447,11 +472,16 @@ class Discovery {
 
   // ---- kinds of directories --------------------------------------------------------------
 
+  /**
+   * The major from PG_VERSION and the path (in the caller's order), then --postgres or the config
+   * file, then recovery.conf (`standby_mode`, `trigger_file`: 11 or older).
+   */
   private majorOf(
     fromPath: number | undefined,
     fromPgVersion: number | undefined,
     fromPathFirst = false,
-  ): { major: number | undefined; majorFrom: string | undefined } {
+    recovery?: ConfTree,
+  ): Pick<Server, "major" | "majorFrom" | "majorOrOlder" | "majorAt"> {
     const order: Array<[number | undefined, string]> = fromPathFirst
       ? [
           [fromPath, "the path"],
@@ -462,6 +492,18 @@ class Discovery {
           [fromPath, "the path"],
         ];
     for (const [m, from] of order) if (m !== undefined) return { major: m, majorFrom: from };
+    // what the user says (--postgres, the config file) wins over a guess from recovery.conf
+    if (this.opts.postgres !== undefined) return this.fallbackMajor();
+    const inferred = majorFromRecovery(recovery);
+    if (inferred) {
+      const { at } = inferred;
+      return {
+        major: inferred.major,
+        majorFrom: `\`${at.name}\` in recovery.conf`,
+        majorOrOlder: true,
+        majorAt: { file: at.file, line: at.line, column: at.column },
+      };
+    }
     return this.fallbackMajor();
   }
 
@@ -480,14 +522,19 @@ class Discovery {
         if (dataDir.readable && configFile) conf = this.parseConf(gaps, configFile, dd);
       }
     }
-    const { major, majorFrom } = this.majorOf(pathMajor, dataDir?.pgVersion?.major, true);
+    // recovery.conf: in the data directory (≤ 11), or kept beside the config in a repository
+    const recoveryDir = names.includes("recovery.conf") ? abs : dataDir?.recoveryConf ? dataDir.path : null;
+    const recovery = recoveryDir ? this.parseConf(gaps, join(recoveryDir, "recovery.conf"), null) : undefined;
+    const version = this.majorOf(pathMajor, dataDir?.pgVersion?.major, true, recovery);
+    const { major } = version;
     // The server reads hba_file when set (relative to the data directory, its working
     // directory), else pg_hba.conf beside postgresql.conf. A copy of a config dir: the one beside it.
     let hbaFile: string | null = names.includes("pg_hba.conf") ? join(abs, "pg_hba.conf") : null;
-    const hbaSetting = conf?.effective.get("hba_file")?.value;
-    if (debian && hbaSetting) {
-      if (hbaSetting.startsWith("/")) hbaFile = hbaSetting;
-      else if (dataDir) hbaFile = join(dataDir.path, hbaSetting);
+    const hbaSetting = conf?.effective.get("hba_file");
+    const relocated: NonNullable<Server["relocated"]> = [];
+    if (debian && hbaSetting?.value) {
+      if (hbaSetting.value.startsWith("/")) hbaFile = this.absolute(hbaSetting, configFile, relocated);
+      else if (dataDir) hbaFile = join(dataDir.path, hbaSetting.value);
     }
     const parent = basename(dirname(abs));
     this.add({
@@ -495,14 +542,31 @@ class Discovery {
       id: configFile ?? abs,
       name: debian && /^\d+$/.test(parent) ? `${parent}/${basename(abs)}` : abs,
       origin: debian ? "debian" : "config-dir",
-      major,
-      majorFrom,
+      ...version,
       configFile,
       conf,
+      ...(recovery ? { recovery } : {}),
       hba: hbaFile ? this.hba(hbaFile, major, conf, gaps) : null,
+      ...(relocated.length > 0 ? { relocated } : {}),
       dataDir,
       gaps,
     });
+  }
+
+  /**
+   * An absolute hba_file: itself, or the file beside postgresql.conf when it does not exist here
+   * (relocate.ts), noted in `relocated`.
+   */
+  private absolute(
+    setting: ConfSetting,
+    configFile: string | null,
+    relocated: NonNullable<Server["relocated"]>,
+  ): string {
+    const used = besideInstead(setting.value, configFile, "pg_hba.conf");
+    if (used === undefined) return setting.value;
+    const { name, file, line, column } = setting;
+    relocated.push({ setting: { name, file, line, column }, named: setting.value, used });
+    return used;
   }
 
   /** A data directory (or a copy of one): the config inside when it is there. */
@@ -516,20 +580,29 @@ class Discovery {
       // A data dir whose config lives elsewhere (Debian): its postgresql.auto.conf alone.
       conf = this.parseConf(gaps, join(abs, "postgresql.auto.conf"), null);
     }
-    const { major, majorFrom } = this.majorOf(majorFromPath(abs), dataDir.pgVersion?.major);
+    const recovery = dataDir.recoveryConf
+      ? this.parseConf(gaps, join(abs, "recovery.conf"), null)
+      : undefined;
+    const version = this.majorOf(majorFromPath(abs), dataDir.pgVersion?.major, false, recovery);
+    const { major } = version;
     let hbaFile: string | null = names.includes("pg_hba.conf") ? join(abs, "pg_hba.conf") : null;
-    const hbaSetting = conf?.effective.get("hba_file")?.value;
-    if (hbaSetting && dataDir.real) hbaFile = hbaSetting.startsWith("/") ? hbaSetting : join(abs, hbaSetting);
+    const hbaSetting = conf?.effective.get("hba_file");
+    const relocated: NonNullable<Server["relocated"]> = [];
+    if (hbaSetting?.value && dataDir.real)
+      hbaFile = hbaSetting.value.startsWith("/")
+        ? this.absolute(hbaSetting, configFile, relocated)
+        : join(abs, hbaSetting.value);
     this.add({
       kind: "server",
       id: configFile ?? abs,
       name: abs,
       origin: "data-dir",
-      major,
-      majorFrom,
+      ...version,
       configFile,
       conf,
+      ...(recovery ? { recovery } : {}),
       hba: hbaFile ? this.hba(hbaFile, major, conf, gaps) : null,
+      ...(relocated.length > 0 ? { relocated } : {}),
       dataDir,
       gaps,
     });
@@ -538,12 +611,16 @@ class Discovery {
   /** Rendered output: every `<node>/` with a drop-in is a server. */
   private rendered(abs: string, names: string[]): void {
     const hosts = new Map<string, string>();
+    const sources = new Map<string, string>();
     const plan = this.base.readFile(join(abs, "plan.json"));
     if (!isFsError(plan)) {
       try {
-        const steps = (JSON.parse(plan) as { steps?: Array<{ node?: unknown; host?: unknown }> }).steps ?? [];
+        type Step = { node?: unknown; host?: unknown; source_address?: unknown };
+        const steps = (JSON.parse(plan) as { steps?: Step[] }).steps ?? [];
         for (const s of steps) {
           if (typeof s.node === "string" && typeof s.host === "string") hosts.set(s.node, s.host);
+          if (typeof s.node === "string" && typeof s.source_address === "string")
+            sources.set(s.node, s.source_address);
         }
       } catch {
         // a broken plan.json: nodes are still found by their drop-ins
@@ -579,6 +656,8 @@ class Discovery {
       };
       const host = hosts.get(n);
       if (host !== undefined) server.host = host;
+      const from = sources.get(n);
+      if (from !== undefined) server.sourceAddress = from;
       this.add(server);
     }
   }
@@ -625,9 +704,18 @@ class Discovery {
       const v = this.base.readFile(join(path, "PG_VERSION"));
       if (!isFsError(v)) {
         const text = v.trim();
-        const major = /^\d+$/.test(text) ? Number(text) : undefined;
+        // "9.6" before 10: the major is the first two parts; lint knows it only as "older than 10"
+        const old = /^([1-9])\.\d+$/.exec(text)?.[1];
+        const major = /^\d+$/.test(text) ? Number(text) : old !== undefined ? Number(old) : undefined;
         d.pgVersion = { text, major };
-        if (major !== undefined && names.includes("global")) d.dataChecksums = this.checksums(path, major);
+        if (major !== undefined && names.includes("global")) {
+          const control = this.control(path);
+          if (control) {
+            d.dataChecksums = dataChecksumsOn(control, major) ?? null;
+            const id = systemIdentifier(control);
+            if (id !== undefined) d.systemIdentifier = id;
+          }
+        }
       }
     }
     if (d.real && d.stat && d.stat.uid !== 0) {
@@ -639,12 +727,12 @@ class Discovery {
     return d;
   }
 
-  /** Whether global/pg_control says data checksums are on (binary: read, never parsed as text). */
-  private checksums(dataDir: string, major: number): boolean | null {
+  /** global/pg_control's bytes (binary: read, never parsed as text); null when it cannot be read. */
+  private control(dataDir: string): Buffer | null {
     try {
       const st = statSync(join(dataDir, "global", "pg_control"));
       if (!st.isFile() || st.size > 65536) return null;
-      return dataChecksumsOn(readFileSync(join(dataDir, "global", "pg_control")), major) ?? null;
+      return readFileSync(join(dataDir, "global", "pg_control"));
     } catch {
       return null;
     }

@@ -5,8 +5,9 @@
  */
 import { relative, sep } from "node:path";
 import { isSupportedMajor, SUPPORTED_MAJORS } from "../pg/catalog/index.js";
-import { ignored, type LintConfig } from "./config.js";
+import { CONFIG_FILENAME, ignored, type LintConfig } from "./config.js";
 import type { Finding, Server, Severity, SourceText, Workspace } from "./model.js";
+import { identify } from "./place.js";
 import { knownRuleNames, RULES } from "./registry.js";
 import type { Report, Rule, RuleContext } from "./rule.js";
 import { type Directive, parseDirectives, Suppressions } from "./suppress.js";
@@ -141,6 +142,8 @@ export class RuleRun {
 
   /** The workspace rules over every server and spec, then the findings as printed. */
   finish(ws: Workspace): Finding[] {
+    // where the servers are reached (config `servers:`, specs), before the topology rules run
+    identify(ws, this.opts.config, CONFIG_FILENAME);
     const directives: Directive[] = [...this.retiredDirectives];
     for (const src of ws.texts.values())
       if (!this.retired.has(src.path)) directives.push(...parseDirectives(src));

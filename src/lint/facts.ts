@@ -19,6 +19,20 @@ export function effective(server: Server, key: string): ConfSetting | undefined 
   return server.conf?.effective.get(key);
 }
 
+/**
+ * Every primary_conninfo the server's files hold, non-empty: the effective one of its
+ * configuration, and recovery.conf's (what 11 and older read; on 12+ a leftover that still
+ * holds whatever secret it holds). Every conninfo rule judges each of them.
+ */
+export function conninfoSettings(server: Server): ConfSetting[] {
+  const out: ConfSetting[] = [];
+  for (const tree of [server.conf, server.recovery]) {
+    const s = tree?.effective.get("primary_conninfo");
+    if (s && s.value.trim() !== "") out.push(s);
+  }
+  return out;
+}
+
 /** A setting's value, or "" when unset. */
 export function settingValue(server: Server, key: string): string {
   return effective(server, key)?.value ?? "";
@@ -47,7 +61,8 @@ export function hbaProblemsInAll(server: Server): HbaProblem[] {
       differ
         ? {
             ...p,
-            message: `${p.message} (postgresql ${last.major}); note that every postgresql ${results[0]?.major}–${last.major} rejects this line, older ones for another reason`,
+            // the version is not known: say what every candidate agrees on, name none of them
+            message: `${p.message}; note that every postgresql ${results[0]?.major}–${last.major} rejects this line, not all of them for this reason`,
           }
         : p,
     );
@@ -122,6 +137,7 @@ export function serverAt(
   const h = host.toLowerCase();
   return servers.find((s) => {
     if (s === except) return false;
+    if (s.known?.some((k) => k.host.toLowerCase() === h && k.port === port)) return true;
     if ((settingValue(s, "port") || "5432") !== port) return false;
     if (s.host !== undefined) return s.host.toLowerCase() === h;
     const listen = settingValue(s, "listen_addresses")

@@ -7,6 +7,7 @@ import { displayPath, RuleRun } from "./engine.js";
 import type { Finding } from "./model.js";
 import { knownRuleNames } from "./registry.js";
 import { retainForWorkspace } from "./retain.js";
+import { unplacedNote } from "./topology.js";
 
 export interface LintRequest {
   paths: readonly string[];
@@ -92,8 +93,10 @@ export async function lint(req: LintRequest): Promise<LintOutcome> {
   // report what every supported version rejects.
   const unversioned = found.workspace.servers.filter((s) => s.major === undefined && (s.conf || s.hba));
   if (unversioned.length > 0) {
+    const u = unversioned[0];
+    // a data directory's postgresql.auto.conf read alone has no configFile: name the file read
     const first = displayPath(
-      unversioned[0]?.configFile ?? unversioned[0]?.hba?.file ?? "",
+      u?.configFile ?? u?.conf?.files[0]?.path ?? u?.hba?.file ?? u?.dataDir?.path ?? u?.id ?? "",
       found.workspace.roots,
     );
     const more = unversioned.length > 1 ? ` and ${unversioned.length - 1} more` : "";
@@ -101,6 +104,8 @@ export async function lint(req: LintRequest): Promise<LintOutcome> {
       `note: the PostgreSQL version of ${first}${more} is not known, so version-dependent checks report only what every version ${SUPPORTED_MAJORS[0]}–${SUPPORTED_MAJORS.at(-1)} rejects; pass --postgres N or set \`postgres: N\` in ${CONFIG_FILENAME}`,
     );
   }
+  const unplaced = unplacedNote(found.workspace, (p) => displayPath(p, found.workspace.roots));
+  if (unplaced !== undefined) notes.push(unplaced);
   const sources = new Map<string, string>();
   for (const t of found.workspace.texts.values())
     sources.set(displayPath(t.path, found.workspace.roots), t.text);

@@ -84,6 +84,8 @@ export interface DataDir {
   recoveryConf: boolean | null;
   /** data checksums on or off, as global/pg_control says; null when it cannot be read or understood */
   dataChecksums: boolean | null;
+  /** the database system identifier in global/pg_control (decimal); a standby shares its upstream's */
+  systemIdentifier?: string;
   /** the owner the server must run as, and why lint thinks so; undefined when not known */
   expectedOwner?: { uid: number; user?: string; because: string };
   /** entries not owned by expectedOwner (only gathered when file-system rules run) */
@@ -130,7 +132,26 @@ export interface Server {
   /** postgresql.conf (or the one file linted), absolute; null when only a data dir or pg_hba.conf */
   configFile: string | null;
   conf: ConfTree | null;
+  /**
+   * recovery.conf (postgresql.conf syntax), when the tree holds one: what PostgreSQL 11 and
+   * older read for a standby (primary_conninfo, standby_mode, restore_command); 12+ refuse it.
+   */
+  recovery?: ConfTree;
+  /** the version is this major *or older* (inferred from recovery.conf, which 12+ do not read) */
+  majorOrOlder?: boolean;
+  /** the line the version was inferred from, when it came from a setting (recovery.conf) */
+  majorAt?: { file: string; line: number | null; column?: number | null };
   hba: HbaFacts | null;
+  /**
+   * Absolute paths the configuration names that do not exist here, and the file beside
+   * postgresql.conf lint read instead (a config repository's own pg_hba.conf).
+   */
+  relocated?: Array<{
+    /** the setting that names the path (`hba_file`), where it is written */
+    setting: { name: string; file: string; line: number; column: number };
+    named: string;
+    used: string;
+  }>;
   dataDir: DataDir | null;
   /** modes of the config files read (only gathered when file-system rules run) */
   fileStats?: Map<string, FileStat | null>;
@@ -138,6 +159,13 @@ export interface Server {
   passfiles?: PassFile[];
   /** rendered nodes: the address others connect to (plan.json) */
   host?: string;
+  /** rendered nodes: the address the node connects from, when plan.json names one other than `host` */
+  sourceAddress?: string;
+  /**
+   * Where others reach the server, as the run was told (lint/place.ts): a `servers:` entry of
+   * .pgrepl-gen.yaml, or the node of a topology spec linted with it.
+   */
+  known?: Array<{ host: string; port: string; because: string }>;
   gaps: ReadGap[];
 }
 

@@ -57,6 +57,7 @@ import { topologySlotCollision } from "./rules/topology-slot-collision.js";
 import { topologyUnknownUpstream } from "./rules/topology-unknown-upstream.js";
 import { topologyUpstreamCycle } from "./rules/topology-upstream-cycle.js";
 import { unreadableFile } from "./rules/unreadable-file.js";
+import { versionUnsupported } from "./rules/version-unsupported.js";
 import { walLevelInsufficient } from "./rules/wal-level-insufficient.js";
 import { walLogHintsOff } from "./rules/wal-log-hints-off.js";
 import { walSendersInsufficient } from "./rules/wal-senders-insufficient.js";
@@ -116,6 +117,7 @@ export const RULES: readonly Rule[] = [
   pgpassPermissions,
   secretFileReadable,
   datadirVersionMismatch,
+  versionUnsupported,
   unreadableFile,
   specInvalid,
   suppressionInvalid,

@@ -1,5 +1,6 @@
 /**
- * The one fact lint reads from global/pg_control: whether data checksums are on. The file is
+ * The facts lint reads from global/pg_control: whether data checksums are on, and the database
+ * system identifier (which ties a standby to its upstream). The file is
  * the server's ControlFileData struct (src/include/catalog/pg_control.h), binary, in the
  * byte order and alignment of the machine that wrote it, and its layout differs between
  * majors. Rather than a table of offsets per major and platform, the end of the struct is found
@@ -31,15 +32,32 @@ function crc32c(bytes: Uint8Array, length: number): number {
  */
 export function dataChecksumsOn(bytes: Uint8Array, major: number): boolean | undefined {
   if (major < 12 || major > 18) return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const found = controlEnd(bytes);
+  if (!found) return undefined;
   const back = major >= 18 ? 40 : 36;
+  const v = found.view.getUint32(found.end - back, found.le);
+  return v === 0 ? false : v === 1 ? true : undefined;
+}
+
+/** The offset of the CRC that ends ControlFileData, and the byte order it checks out in. */
+function controlEnd(bytes: Uint8Array): { view: DataView; end: number; le: boolean } | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (const le of [true, false]) {
     // sizeof(ControlFileData) is a few hundred bytes; the CRC is 4-byte aligned
     for (let end = 128; end + 4 <= Math.min(bytes.length, 1024); end += 4) {
-      if (view.getUint32(end, le) !== crc32c(bytes, end)) continue;
-      const v = view.getUint32(end - back, le);
-      return v === 0 ? false : v === 1 ? true : undefined;
+      if (view.getUint32(end, le) === crc32c(bytes, end)) return { view, end, le };
     }
   }
   return undefined;
+}
+
+/**
+ * The database system identifier (pg_controldata's "Database system identifier"), in decimal:
+ * the struct's first field, a uint64, the same in every major. A standby made by pg_basebackup
+ * (or a copy of a data directory) has its upstream's. undefined when the bytes are no pg_control.
+ */
+export function systemIdentifier(bytes: Uint8Array): string | undefined {
+  const found = controlEnd(bytes);
+  if (!found) return undefined;
+  return found.view.getBigUint64(0, found.le).toString();
 }

@@ -315,7 +315,13 @@ export function renderFiles(t: Topology, specFile: string): RenderedFile[] {
     });
   }
 
-  const steps = plan.steps.map((s) => ({ node: s.node, host: s.host, run: s.run, args: s.args }));
+  // `source_address` where a node connects from another address than its host: what its
+  // upstream's pg_hba.conf admits (lint reads it to judge that block)
+  const steps = plan.steps.map((s) => {
+    const n = nodeByName(t, s.node);
+    const from = n && n.sourceAddress !== n.host ? { source_address: n.sourceAddress } : {};
+    return { node: s.node, host: s.host, ...from, run: s.run, args: s.args };
+  });
   files.push({
     path: "plan.json",
     content: `${JSON.stringify({ steps }, null, 2)}\n`,

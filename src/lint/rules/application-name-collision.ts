@@ -1,5 +1,5 @@
 import type { Rule } from "../rule.js";
-import { nodesOf } from "../topology.js";
+import { nodesOf, viewOf } from "../topology.js";
 
 /**
  * Standbys streaming from one upstream, all linted together, that send the same
@@ -17,7 +17,8 @@ export const applicationNameCollision: Rule = {
     const seen = new Map<string, string>();
     for (const node of nodesOf(ctx.servers)) {
       if (!node.standby || !node.conninfo || !node.upstream) continue;
-      const key = `${node.upstream.server.id}\0${node.applicationName.toLowerCase()}`;
+      // a rendered node and the tree of its host are two views of one standby, not two standbys
+      const key = `${viewOf(node)}\0${node.upstream.server.id}\0${node.applicationName.toLowerCase()}`;
       const first = seen.get(key);
       if (first === undefined) seen.set(key, node.server.name);
       if (node.applicationNameFrom === "default") {

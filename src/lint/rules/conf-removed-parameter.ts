@@ -1,7 +1,8 @@
 import { removedParam } from "../../pg/catalog/index.js";
-import { versionText } from "../facts.js";
+import { versionText, where } from "../facts.js";
 import { checkParameterNames } from "../param-names.js";
 import type { Rule } from "../rule.js";
+import { incompatiblePair } from "../versions.js";
 
 /** A parameter an earlier version had and this one does not (wal_keep_segments in 13+, …). */
 export const confRemovedParameter: Rule = {
@@ -24,5 +25,17 @@ export const confRemovedParameter: Rule = {
         return message;
       },
     });
+    // The version unknown: a parameter gone in one major beside one added in a later one
+    for (const server of ctx.servers) {
+      const majors = ctx.majorsOf(server);
+      const pair = majors.length > 1 ? incompatiblePair(server, majors) : undefined;
+      if (!pair) continue;
+      const { older, newer } = pair;
+      ctx.report({
+        at: older,
+        message: `\`${older.name}\` (postgresql ${pair.lastIn} and older) and \`${newer.name}\` (${where(newer.file, newer.line, older.file)}, postgresql ${pair.firstIn} and later) are set together: no postgresql major knows both, so no server of any version starts with this configuration; note that the version is not known: pass --postgres N to judge it as one`,
+        server,
+      });
+    }
   },
 };

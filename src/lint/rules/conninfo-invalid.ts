@@ -1,5 +1,5 @@
 import { parseConninfo } from "../../pg/conninfo.js";
-import { effective, valueColumn } from "../facts.js";
+import { conninfoSettings, valueColumn } from "../facts.js";
 import type { Rule } from "../rule.js";
 
 /**
@@ -15,20 +15,20 @@ export const conninfoInvalid: Rule = {
   scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
-      const s = effective(server, "primary_conninfo");
-      if (!s || s.value.trim() === "") continue;
       const majors = ctx.majorsOf(server);
-      const results = majors.map((m) => parseConninfo(s.value, { libpqMajor: m }));
-      const last = results.at(-1);
-      if (!last || results.some((r) => r.ok)) continue;
-      const p = last.problems[0];
-      if (!p) continue;
-      ctx.report({
-        at: s,
-        column: valueColumn(s, p.column - 1),
-        message: `\`primary_conninfo\` cannot be parsed by libpq: ${p.message}; the standby never connects`,
-        server,
-      });
+      for (const s of conninfoSettings(server)) {
+        const results = majors.map((m) => parseConninfo(s.value, { libpqMajor: m }));
+        const last = results.at(-1);
+        if (!last || results.some((r) => r.ok)) continue;
+        const p = last.problems[0];
+        if (!p) continue;
+        ctx.report({
+          at: s,
+          column: valueColumn(s, p.column - 1),
+          message: `\`primary_conninfo\` cannot be parsed by libpq: ${p.message}; the standby never connects`,
+          server,
+        });
+      }
     }
   },
 };

@@ -1,5 +1,5 @@
 import { parseConninfo } from "../../pg/conninfo.js";
-import { effective, valueColumn } from "../facts.js";
+import { conninfoSettings, valueColumn } from "../facts.js";
 import type { Rule } from "../rule.js";
 
 /** `password=` (or a URI's `user:password@`) in primary_conninfo. The password is never printed. */
@@ -11,18 +11,19 @@ export const conninfoPlaintextPassword: Rule = {
   scope: "server",
   check(ctx) {
     for (const server of ctx.servers) {
-      const s = effective(server, "primary_conninfo");
-      if (!s || s.value.trim() === "") continue;
-      const ci = parseConninfo(s.value);
-      const p = ci.params.filter((x) => x.keyword === "password" && x.value !== "").at(-1);
-      if (!p) continue;
-      ctx.report({
-        at: s,
-        column: valueColumn(s, p.column - 1),
-        message:
-          "`primary_conninfo` holds the replication password in cleartext: it is committed and copied with the config; remove it and put it in a password file (`passfile=` or ~/.pgpass of the server's OS user, mode 0600)",
-        server,
-      });
+      // postgresql.conf, postgresql.auto.conf and recovery.conf alike
+      for (const s of conninfoSettings(server)) {
+        const ci = parseConninfo(s.value);
+        const p = ci.params.filter((x) => x.keyword === "password" && x.value !== "").at(-1);
+        if (!p) continue;
+        ctx.report({
+          at: s,
+          column: valueColumn(s, p.column - 1),
+          message:
+            "`primary_conninfo` holds the replication password in cleartext: it is committed and copied with the config; remove it and put it in a password file (`passfile=` or ~/.pgpass of the server's OS user, mode 0600)",
+          server,
+        });
+      }
     }
   },
 };

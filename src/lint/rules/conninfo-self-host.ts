@@ -1,7 +1,8 @@
+import type { ConfSetting } from "../../pg/conf/index.js";
 import { parseConninfo } from "../../pg/conninfo.js";
-import { effective, isLocalHost, settingValue, valueColumn } from "../facts.js";
+import { conninfoSettings, isLocalHost, settingValue, valueColumn } from "../facts.js";
 import type { Server } from "../model.js";
-import type { Rule } from "../rule.js";
+import type { Rule, RuleContext } from "../rule.js";
 
 /**
  * Whether `host` at `port` is the server itself: its own port on this machine (loopback or a
@@ -32,25 +33,28 @@ export const conninfoSelfHost: Rule = {
   check(ctx) {
     for (const server of ctx.servers) {
       if (server.dataDir?.standbySignal === false) continue;
-      const s = effective(server, "primary_conninfo");
-      if (!s || s.value.trim() === "") continue;
-      const ci = parseConninfo(s.value);
-      if (!ci.ok) continue;
-      const hosts = (ci.values.hostaddr ?? ci.values.host ?? "").split(",");
-      const ports = (ci.values.port ?? "").split(",");
-      for (const [i, host] of hosts.entries()) {
-        const port = (ports.length === 1 ? ports[0] : ports[i])?.trim() || "5432";
-        const why = isSelf(server, host.trim(), port);
-        if (!why) continue;
-        const param = ci.params.filter((x) => x.keyword === "hostaddr" || x.keyword === "host").at(-1);
-        ctx.report({
-          at: s,
-          column: param ? valueColumn(s, param.column - 1) : s.valueColumn,
-          message: `\`primary_conninfo\` points at this server itself: ${why}; name the upstream's address`,
-          server,
-        });
-        break;
-      }
+      for (const s of conninfoSettings(server)) selfHost(ctx, server, s);
     }
   },
 };
+
+/** One primary_conninfo of the server: reports when one of its hosts is the server itself. */
+function selfHost(ctx: RuleContext, server: Server, s: ConfSetting): void {
+  const ci = parseConninfo(s.value);
+  if (!ci.ok) return;
+  const hosts = (ci.values.hostaddr ?? ci.values.host ?? "").split(",");
+  const ports = (ci.values.port ?? "").split(",");
+  for (const [i, host] of hosts.entries()) {
+    const port = (ports.length === 1 ? ports[0] : ports[i])?.trim() || "5432";
+    const why = isSelf(server, host.trim(), port);
+    if (!why) continue;
+    const param = ci.params.filter((x) => x.keyword === "hostaddr" || x.keyword === "host").at(-1);
+    ctx.report({
+      at: s,
+      column: param ? valueColumn(s, param.column - 1) : s.valueColumn,
+      message: `\`primary_conninfo\` points at this server itself: ${why}; name the upstream's address`,
+      server,
+    });
+    return;
+  }
+}

@@ -10,6 +10,7 @@ import {
   serverAt,
 } from "../facts.js";
 import type { Rule } from "../rule.js";
+import { upstreamServer } from "../topology.js";
 
 type Verdict = "yes" | "no" | "maybe";
 
@@ -36,6 +37,16 @@ function addressMatches(line: HbaLine, from: string | undefined): Verdict {
 }
 
 /**
+ * The record type to suggest: `hostssl` when the standby insists on TLS (sslmode require or
+ * verify-*), else `host`, which admits its connection either way (a `hostssl` line would refuse a
+ * standby whose sslmode lets it connect without TLS, when the upstream has no ssl).
+ */
+function lineType(values: Record<string, string | undefined>): "host" | "hostssl" {
+  const mode = values.sslmode ?? (values.requiressl === "1" ? "require" : "prefer");
+  return mode === "require" || mode === "verify-ca" || mode === "verify-full" ? "hostssl" : "host";
+}
+
+/**
  * A standby the linted upstream's pg_hba.conf does not let in for replication: no record
  * with `replication` in its database field (`all` does not cover it) for the standby's user
  * and address, or the first that does is `reject`. Needs the standby (its primary_conninfo
@@ -58,11 +69,15 @@ export const hbaMissingReplication: Rule = {
       const user = ci.values.user;
       const host = (ci.values.hostaddr ?? ci.values.host)?.trim();
       if (!ci.ok || user === undefined || host === undefined || host.includes(",")) continue;
-      const upstream = serverAt(host, ci.values.port?.trim() || "5432", ctx.servers, standby);
+      // as topology.ts placed it (address, servers:, spec, pg_control), else by this conninfo's address
+      const upstream =
+        upstreamServer(ctx.servers, standby) ??
+        serverAt(host, ci.values.port?.trim() || "5432", ctx.servers, standby);
       const hba = upstream?.hba;
       const lines = upstream ? newestHba(upstream)?.lines : undefined;
       if (!upstream || !hba || !lines) continue;
-      const from = standby.host;
+      // where the standby connects from: a rendered node's source_address, else its host
+      const from = standby.sourceAddress ?? standby.host;
       let first: HbaLine | undefined;
       let unsure = false;
       for (const line of lines) {
@@ -92,7 +107,7 @@ export const hbaMissingReplication: Rule = {
         line: null,
         message: first
           ? `standby \`${standby.name}\` is refused: the first \`replication\` line for ${who} is line ${first.line}, \`reject\``
-          : `no line admits replication for ${who}, so standby \`${standby.name}\` cannot connect; add \`hostssl replication ${user} ${from !== undefined ? (from.includes(":") ? `${from}/128` : `${from}/32`) : "STANDBY-ADDRESS/32"} scram-sha-256\`${note}`,
+          : `no line admits replication for ${who}, so standby \`${standby.name}\` cannot connect; add \`${lineType(ci.values)} replication ${user} ${from !== undefined ? (from.includes(":") ? `${from}/128` : `${from}/32`) : "STANDBY-ADDRESS/32"} scram-sha-256\`${note}`,
         server: upstream,
       });
     }

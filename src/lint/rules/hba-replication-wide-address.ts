@@ -35,6 +35,22 @@ export const hbaReplicationWideAddress: Rule = {
         if (wide === undefined) continue;
         const written =
           a.kind === "ip" && a.maskToken ? `${a.token.value} ${a.maskToken.value}` : a.token.value;
+        if (line.method === "cert") {
+          // No password here: the line trusts the client certificate (its CA, its CN or a
+          // pg_ident map). What operators (CloudNativePG, Crunchy PGO) write on purpose.
+          const map = line.options.find((o) => o.name === "map")?.value;
+          const who =
+            map !== undefined
+              ? `a certificate whose CN the pg_ident map \`${map}\` maps to the user`
+              : "a certificate whose CN is the user's name";
+          ctx.report({
+            at: a.token,
+            message: `replication is allowed from \`${written}\` (${wide}) on a client certificate alone: anyone holding ${who}, signed by a CA in \`ssl_ca_file\`, can copy the whole database; note that this is sound only while that CA signs for this cluster alone, else list each standby's address`,
+            server,
+            severity: "info",
+          });
+          continue;
+        }
         ctx.report({
           at: a.token,
           message: `replication is allowed from \`${written}\` (${wide}): whoever gets the password there can copy the whole database; list each standby's address (\`/32\`, \`/128\`) instead`,

@@ -1,14 +1,17 @@
+import type { ConfSetting } from "../../pg/conf/index.js";
 import { parseConninfo } from "../../pg/conninfo.js";
 import {
   admitsReplication,
-  effective,
+  conninfoSettings,
   isLocalHost,
   isLoopbackAddress,
   newestHba,
   serverAt,
   valueColumn,
 } from "../facts.js";
-import type { Rule } from "../rule.js";
+import type { Server } from "../model.js";
+import type { Rule, RuleContext } from "../rule.js";
+import { upstreamServer } from "../topology.js";
 
 /** sslmodes that let libpq go on without TLS. */
 const PLAIN_OK = new Set(["disable", "allow", "prefer"]);
@@ -40,33 +43,33 @@ export const replicationUnencrypted: Rule = {
         });
       }
 
-      const s = effective(server, "primary_conninfo");
-      if (!s || s.value.trim() === "" || server.dataDir?.standbySignal === false) continue;
-      const ci = parseConninfo(s.value);
-      if (!ci.ok) continue;
-      const v = ci.values;
-      if (v.gssencmode === "require") continue;
-      const sslmode = v.sslmode ?? (v.requiressl === "1" ? "require" : "prefer");
-      if (!PLAIN_OK.has(sslmode)) continue;
-      const hosts = (v.hostaddr ?? v.host ?? "").split(",").map((h) => h.trim());
-      if (hosts.every((h) => isLocalHost(h))) continue;
-      const host = hosts.find((h) => !isLocalHost(h)) as string;
-      const upstream = serverAt(
-        host,
-        (v.port ?? "5432").split(",")[0]?.trim() || "5432",
-        ctx.servers,
-        server,
-      );
-      if (upstream && newestHba(upstream)) continue;
-      const param = ci.params.filter((x) => x.keyword === "sslmode").at(-1);
-      const said =
-        v.sslmode === undefined ? "no `sslmode` (the default is `prefer`)" : `\`sslmode=${sslmode}\``;
-      ctx.report({
-        at: s,
-        column: param ? valueColumn(s, param.column - 1) : s.valueColumn,
-        message: `\`primary_conninfo\` connects to \`${host}\` with ${said}: libpq goes on without TLS when the upstream does not offer it, and the whole database crosses the network in cleartext; use \`sslmode=verify-full\` (or at least \`require\`)`,
-        server,
-      });
+      if (server.dataDir?.standbySignal === false && !server.recovery) continue;
+      for (const s of conninfoSettings(server)) plainConninfo(ctx, server, s);
     }
   },
 };
+
+/** One primary_conninfo: reported when it reaches a network host without requiring TLS. */
+function plainConninfo(ctx: RuleContext, server: Server, s: ConfSetting): void {
+  const ci = parseConninfo(s.value);
+  if (!ci.ok) return;
+  const v = ci.values;
+  if (v.gssencmode === "require") return;
+  const sslmode = v.sslmode ?? (v.requiressl === "1" ? "require" : "prefer");
+  if (!PLAIN_OK.has(sslmode)) return;
+  const hosts = (v.hostaddr ?? v.host ?? "").split(",").map((h) => h.trim());
+  if (hosts.every((h) => isLocalHost(h))) return;
+  const host = hosts.find((h) => !isLocalHost(h)) as string;
+  const upstream =
+    upstreamServer(ctx.servers, server) ??
+    serverAt(host, (v.port ?? "5432").split(",")[0]?.trim() || "5432", ctx.servers, server);
+  if (upstream && newestHba(upstream)) return;
+  const param = ci.params.filter((x) => x.keyword === "sslmode").at(-1);
+  const said = v.sslmode === undefined ? "no `sslmode` (the default is `prefer`)" : `\`sslmode=${sslmode}\``;
+  ctx.report({
+    at: s,
+    column: param ? valueColumn(s, param.column - 1) : s.valueColumn,
+    message: `\`primary_conninfo\` connects to \`${host}\` with ${said}: libpq goes on without TLS when the upstream does not offer it, and the whole database crosses the network in cleartext; use \`sslmode=verify-full\` (or at least \`require\`)`,
+    server,
+  });
+}

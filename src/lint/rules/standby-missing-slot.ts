@@ -1,24 +1,12 @@
-import { parseConninfo } from "../../pg/conninfo.js";
 import { effective, settingValue } from "../facts.js";
-import type { Server } from "../model.js";
 import type { Rule } from "../rule.js";
+import { upstreamServer } from "../topology.js";
+import { possibleMajors } from "../versions.js";
 
 /** A size or count setting that is more than zero (`0`, `0MB` and unset are not). */
 function positive(value: string): boolean {
   const n = Number.parseFloat(value);
   return Number.isFinite(n) && n > 0;
-}
-
-/** The server a standby streams from, when it is among the servers linted (matched by host and port). */
-function upstreamOf(standby: Server, conninfo: string, servers: readonly Server[]): Server | undefined {
-  const ci = parseConninfo(conninfo);
-  if (!ci.ok) return undefined;
-  const host = ci.values.host ?? ci.values.hostaddr;
-  if (host === undefined || host.includes(",")) return undefined;
-  const port = ci.values.port ?? "5432";
-  return servers.find(
-    (s) => s !== standby && s.host === host && (settingValue(s, "port") || "5432") === port,
-  );
 }
 
 /**
@@ -41,11 +29,14 @@ export const standbyMissingSlot: Rule = {
       const conninfo = effective(server, "primary_conninfo");
       if (!conninfo || conninfo.value.trim() === "") continue;
       if (settingValue(server, "primary_slot_name") !== "") continue;
-      const upstream = upstreamOf(server, conninfo.value, ctx.servers);
+      const upstream = upstreamServer(ctx.servers, server);
       const judge = upstream ?? server;
       // wal_keep_size replaced wal_keep_segments in 13: only the one the version reads counts
       const keepKeyOf = (m: number) => (m >= 13 ? "wal_keep_size" : "wal_keep_segments");
-      const majors = ctx.majorsOf(judge);
+      // the majors the file can be: with the version unknown, a file setting wal_keep_size is 13+
+      const candidates = ctx.majorsOf(judge);
+      const possible = possibleMajors(judge, candidates);
+      const majors = possible.length > 0 ? possible : candidates;
       const kept = majors.length > 0 && majors.every((m) => positive(settingValue(judge, keepKeyOf(m))));
       const keepKey = [...new Set(majors.map(keepKeyOf))].join("` or `");
       const archived = settingValue(server, "restore_command").trim() !== "";
@@ -55,7 +46,9 @@ export const standbyMissingSlot: Rule = {
         const keepWhere = upstream
           ? `on \`${upstream.name}\``
           : "here, standing in for the upstream's, which is not linted";
-        message += `; note that nothing else keeps that WAL (no \`${keepKey}\` ${keepWhere}; no \`restore_command\`): the standby would have to be rebuilt`;
+        const keepSet = [...new Set(majors.map(keepKeyOf))].map((k) => effective(judge, k)).find((x) => x);
+        const keepSaid = keepSet ? `\`${keepSet.name} = ${keepSet.value}\`` : `no \`${keepKey}\``;
+        message += `; note that nothing else keeps that WAL (${keepSaid} ${keepWhere}; no \`restore_command\`): the standby would have to be rebuilt`;
       }
       ctx.report({
         at: conninfo,

@@ -16,11 +16,17 @@ export const syncSingleCandidate: Rule = {
       const names = new Set(p.names.map((n) => n.name.toLowerCase()));
       const only = p.names[0];
       if (names.size !== 1 || !only || only.name === "*") continue;
+      const hint = "note that a second candidate (`FIRST 1 (a, b)` or `ANY 1 (a, b)`) keeps writes going";
+      // A standby does not wait for anyone: the value (often inherited from its upstream through
+      // pg_basebackup) takes effect only if it is promoted.
       ctx.report({
         at: node.sync.setting,
         column: valueColumn(node.sync.setting, only.offset),
-        message: `\`${only.name}\` is the only synchronous candidate: while it is down or rebuilt, every commit on this server waits; note that a second candidate (\`FIRST 1 (a, b)\` or \`ANY 1 (a, b)\`) keeps writes going`,
+        message: node.standby
+          ? `\`${only.name}\` is the only synchronous candidate of this standby: it has no effect until the standby is promoted, then every commit waits while \`${only.name}\` is down; ${hint}`
+          : `\`${only.name}\` is the only synchronous candidate: while it is down or rebuilt, every commit on this server waits; ${hint}`,
         server: node.server,
+        ...(node.standby ? { severity: "info" as const } : {}),
       });
     }
   },

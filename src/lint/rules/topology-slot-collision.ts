@@ -1,6 +1,6 @@
 import { effective } from "../facts.js";
 import type { Rule } from "../rule.js";
-import { nodesOf, reportSpecProblems } from "../topology.js";
+import { nodesOf, reportSpecProblems, viewOf } from "../topology.js";
 
 /** Two standbys using the same slot on one upstream (in a spec, or linted together). */
 export const topologySlotCollision: Rule = {
@@ -15,7 +15,8 @@ export const topologySlotCollision: Rule = {
     for (const node of nodesOf(ctx.servers)) {
       const slot = effective(node.server, "primary_slot_name");
       if (!node.standby || !node.upstream || !slot || slot.value === "") continue;
-      const key = `${node.upstream.server.id}\0${slot.value}`;
+      // a rendered node and the tree of its host are two views of one standby, not two standbys
+      const key = `${viewOf(node)}\0${node.upstream.server.id}\0${slot.value}`;
       const first = seen.get(key);
       if (first === undefined) {
         seen.set(key, node.server.name);

@@ -28,6 +28,13 @@ export const unreadableFile: Rule = {
             : `cannot read this ${WHAT[g.hides]}: ${g.reason}${owner}`;
         ctx.report({ file: g.path, line: null, message: `${what}${notChecked}`, server });
       }
+      for (const r of server.relocated ?? []) {
+        ctx.report({
+          at: r.setting,
+          message: `\`${r.setting.name}\` names \`${r.named}\`, which does not exist here; linted \`${r.used}\` beside the configuration instead (a copy of the server's files); note that a server started with this configuration reads \`${r.named}\``,
+          server,
+        });
+      }
     }
   },
 };
