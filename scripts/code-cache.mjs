@@ -3,9 +3,10 @@
 //                                   dist/bundles.json); NODE: process.version (v20.20.2)
 // bin/pgrepl-gen.js takes only the cache whose name has the running Node's version and the hash of
 // the bundle it loads, so a cache is never used by another Node nor with another bundle (V8's own
-// check compares only the source's length). The caches are not in git: `npm run build` and the
-// package's `prepare` (scripts/prepare.mjs, on every install from git) make them, needing nothing
-// but Node. A run of each command on the repository's fixtures, in a temporary directory, compiles
+// check compares only the source's length). The caches are not in git: `npm run build` makes them
+// (and `npm run build:caches`, with nothing but Node); a tarball packed after that carries them for
+// that Node. Installs from git run no script of ours (README, development), so they have none, and
+// the CLI compiles as it loads. A run of each command on the repository's fixtures, in a temporary directory, compiles
 // what that command uses; the cache holds it (why: docs/performance.md).
 //   node scripts/code-cache.mjs [DIST]
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs and the machine lacks: PostgreSQL 15 (the e2e tests run
 # real servers), shellcheck (every rendered runbook is checked), patch, openssl, perl,
-# strace (test/secrets.test.ts traces every program a runbook starts) and the npm packages. Does nothing that is already done; apt-get needs root.
+# strace (test/secrets.test.ts traces every program a runbook starts), pre-commit (the real
+# client: test/precommit.test.ts installs the hooks with it) and the npm packages. Does nothing that is already done; apt-get needs root.
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,8 @@ command -v openssl >/dev/null || missing+=(openssl)
 command -v perl >/dev/null || missing+=(perl)
 command -v runuser >/dev/null || missing+=(util-linux)
 command -v strace >/dev/null || missing+=(strace)
+command -v pre-commit >/dev/null || missing+=(pre-commit)
+command -v git >/dev/null || missing+=(git)
 
 if ((${#missing[@]})); then
   if [ "$(id -u)" -ne 0 ]; then
