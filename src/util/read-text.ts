@@ -5,11 +5,21 @@ export type ReadResult =
   | { ok: true; text: string }
   | { ok: false; reason: string; pos: Position | null; kind: "missing" | "unreadable" | "invalid" };
 
+/** Whether readText reads a FIFO or character device (`/dev/stdin`, `<(…)`) to its end, or refuses it. */
+export interface ReadTextOptions {
+  /**
+   * true for a path the user named: read a pipe to its end, as every text tool does. False inside
+   * trees and for paths a spec names (a FIFO there would make the read wait for a writer).
+   */
+  streams?: boolean;
+}
+
 /**
- * Reads a file as UTF-8 text, read-only, refusing what is not a regular text file.
+ * Reads a file as UTF-8 text, read-only, refusing what is not a regular text file (or, with
+ * `streams`, a FIFO or character device, read to its end).
  * Every failure is one human sentence (no errno codes, no stack).
  */
-export function readText(path: string, maxBytes: number): ReadResult {
+export function readText(path: string, maxBytes: number, opts: ReadTextOptions = {}): ReadResult {
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO for reading would wait for a writer forever (it is then refused
@@ -22,6 +32,15 @@ export function readText(path: string, maxBytes: number): ReadResult {
     const st = fstatSync(fd);
     if (st.isDirectory())
       return { ok: false, reason: "is a directory, not a file", pos: null, kind: "unreadable" };
+    if (opts.streams && (st.isFIFO() || st.isCharacterDevice())) {
+      // opened again, blocking: a FIFO's reader waits for its writer, as `cat FIFO` does
+      const blocking = openSync(path, constants.O_RDONLY);
+      try {
+        return readStream(blocking, maxBytes);
+      } finally {
+        closeSync(blocking);
+      }
+    }
     if (!st.isFile()) return { ok: false, reason: "is not a regular file", pos: null, kind: "unreadable" };
     if (st.size > maxBytes) {
       return {
@@ -44,6 +63,43 @@ export function readText(path: string, maxBytes: number): ReadResult {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Reads an open descriptor (standard input, a pipe) to its end, as UTF-8 text; more than maxBytes
+ * is refused without reading further. A descriptor left non-blocking by whoever started us
+ * (EAGAIN) is waited on.
+ */
+export function readStream(fd: number, maxBytes: number): ReadResult {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const buf = Buffer.alloc(64 * 1024);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        continue;
+      }
+      if (code === "EOF") break; // Windows' end of a pipe
+      return fsFailure(e as NodeJS.ErrnoException);
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > maxBytes) {
+      return {
+        ok: false,
+        reason: `is more than ${formatSize(maxBytes)}; larger input is not read`,
+        pos: null,
+        kind: "invalid",
+      };
+    }
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  return decodeText(Buffer.concat(chunks, total));
 }
 
 export function decodeText(buf: Uint8Array): ReadResult {
