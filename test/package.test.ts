@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { REPOSITORY_URL, VERSION } from "../src/util/package-info.js";
 import { ROOT } from "./support/cli.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "pgrepl-pack-"));
@@ -18,6 +19,11 @@ describe("the package's metadata", () => {
     expect(PKG.repository).toEqual({ type: "git", url: expect.stringMatching(/^git\+https:\/\/.+\.git$/) });
     expect(PKG.homepage).toMatch(/^https:\/\//);
     expect(PKG.bugs).toEqual({ url: expect.stringMatching(/^https:\/\/.+\/issues$/) });
+    // what SARIF and --version say (src/util/package-info.ts) is what package.json says
+    expect(VERSION).toBe(PKG.version);
+    expect(PKG.homepage).toBe(`${REPOSITORY_URL}#readme`);
+    expect(PKG.repository).toEqual({ type: "git", url: `git+${REPOSITORY_URL}.git` });
+    expect(PKG.bugs).toEqual({ url: `${REPOSITORY_URL}/issues` });
     // the bundles carry every runtime dependency: installs from git or the tarball fetch nothing
     expect(PKG.dependencies).toBeUndefined();
     // npm prints a script's banner on stdout, which pre-commit 3.x reads as the tarball's name

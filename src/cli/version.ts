@@ -1,2 +1,2 @@
-// Kept in step with package.json by test/cli.test.ts.
-export const VERSION = "0.1.0";
+// Kept in step with package.json by test/cli.test.ts (the value lives in src/util/package-info.ts).
+export { VERSION } from "../util/package-info.js";

@@ -3,6 +3,7 @@ import { lint } from "../../lint/index.js";
 import { severityRank } from "../../lint/model.js";
 import { RULES } from "../../lint/registry.js";
 import { readStreams } from "../../lint/streams.js";
+import { gitTopLevel } from "../../util/repo-root.js";
 import type { Args } from "../args.js";
 import { useColor } from "../color.js";
 import type { CliIO } from "../io.js";
@@ -62,6 +63,7 @@ export async function runLint(opts: LintOptions, io: CliIO): Promise<number> {
     isTTY: io.isTTY,
     color: useColor(opts.color ?? "auto", io.isTTY, io.env),
     cwd: io.cwd,
+    root: opts.format === "sarif" ? (gitTopLevel(io.cwd) ?? io.cwd) : io.cwd,
     source: (file) => r.sources.get(file),
   });
   if (typeof out === "string") io.stdout(out);
