@@ -2,7 +2,8 @@
 # Installs what the test suite needs and the machine lacks: PostgreSQL 15 (the e2e tests run
 # real servers), shellcheck (every rendered runbook is checked), patch, openssl, perl,
 # strace (test/secrets.test.ts traces every program a runbook starts), pre-commit (the real
-# client: test/precommit.test.ts installs the hooks with it) and the npm packages. Does nothing that is already done; apt-get needs root.
+# client: test/precommit.test.ts installs the hooks with it), yamllint (test/yaml-positions.test.ts
+# compares syntax error positions with it) and the npm packages. Does nothing that is already done; apt-get needs root.
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,7 @@ command -v runuser >/dev/null || missing+=(util-linux)
 command -v strace >/dev/null || missing+=(strace)
 command -v pre-commit >/dev/null || missing+=(pre-commit)
 command -v git >/dev/null || missing+=(git)
+command -v yamllint >/dev/null || missing+=(yamllint)
 
 if ((${#missing[@]})); then
   if [ "$(id -u)" -ne 0 ]; then

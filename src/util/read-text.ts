@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
 import type { Position } from "./diagnostic.js";
 
 export type ReadResult =
@@ -20,6 +20,21 @@ export interface ReadTextOptions {
  * Every failure is one human sentence (no errno codes, no stack).
  */
 export function readText(path: string, maxBytes: number, opts: ReadTextOptions = {}): ReadResult {
+  if (opts.streams && isStream(path)) {
+    // opened blocking: a FIFO's reader waits for its writer, as `cat FIFO` does (opened
+    // O_NONBLOCK, a read before the writer comes would be an end of file)
+    let blocking: number;
+    try {
+      blocking = openSync(path, constants.O_RDONLY);
+    } catch (e) {
+      return fsFailure(e as NodeJS.ErrnoException);
+    }
+    try {
+      return readStream(blocking, maxBytes);
+    } finally {
+      closeSync(blocking);
+    }
+  }
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO for reading would wait for a writer forever (it is then refused
@@ -32,15 +47,6 @@ export function readText(path: string, maxBytes: number, opts: ReadTextOptions =
     const st = fstatSync(fd);
     if (st.isDirectory())
       return { ok: false, reason: "is a directory, not a file", pos: null, kind: "unreadable" };
-    if (opts.streams && (st.isFIFO() || st.isCharacterDevice())) {
-      // opened again, blocking: a FIFO's reader waits for its writer, as `cat FIFO` does
-      const blocking = openSync(path, constants.O_RDONLY);
-      try {
-        return readStream(blocking, maxBytes);
-      } finally {
-        closeSync(blocking);
-      }
-    }
     if (!st.isFile()) return { ok: false, reason: "is not a regular file", pos: null, kind: "unreadable" };
     if (st.size > maxBytes) {
       return {
@@ -100,6 +106,15 @@ export function readStream(fd: number, maxBytes: number): ReadResult {
     chunks.push(Buffer.from(buf.subarray(0, n)));
   }
   return decodeText(Buffer.concat(chunks, total));
+}
+
+function isStream(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return st.isFIFO() || st.isCharacterDevice();
+  } catch {
+    return false; // the open below says why
+  }
 }
 
 export function decodeText(buf: Uint8Array): ReadResult {
