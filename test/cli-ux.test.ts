@@ -37,7 +37,7 @@ describe("help examples", () => {
         const m = /^ {2}(\S.*?) {3}# \S.*$/.exec(line);
         expect(m, `${command}: ${JSON.stringify(line)} is not "  COMMAND   # comment"`).not.toBeNull();
         // the part after a pipe is ours: parsed, it is the command the example shows
-        const words = (m?.[1] as string).split(" | ").at(-1)?.split(/\s+/) ?? [];
+        const words = (m?.[1] ?? "").split(" | ").at(-1)?.split(/\s+/) ?? [];
         expect(words[0]).toBe("pgrepl-gen");
         const parsed = fastParse(words.slice(1));
         expect(parsed?.kind, line).toBe("run");
