@@ -1,8 +1,16 @@
-// Builds the CLI's bundles and their V8 code caches (loaded by bin/pgrepl-gen.js):
+// Builds the CLI's bundles (loaded by bin/pgrepl-gen.js), then their V8 code caches:
 //   dist/cli.cjs       src/cli/bin.ts: argument parsing, help text, dispatch
 //   dist/NAME.cjs      one per module main() loads on demand (src/cli/modules.ts): validate,
 //                      render, lint, explain, and yargs (for unusual command lines)
-//   dist/NAME.cjs.cache
+//   dist/bundles.json  each bundle's SHA-256: the launcher takes only a cache made from that text
+//   dist/NAME.cjs.HASH.NODE.cache   (scripts/code-cache.mjs; not in git, made for this Node)
+//
+//   node scripts/build.mjs [--out DIR] [--no-cache]
+//
+// dist/*.cjs and dist/bundles.json are committed (pre-commit and `npm install -g git+…` install
+// from git with no build tools: README, development section); the output is deterministic (no
+// source maps, no paths of the machine that built it), so test/bundle.test.ts rebuilds into a
+// temporary directory and fails when the committed files differ.
 //
 // Why this shape (measured, see docs/performance.md): a CLI that runs for ~100 ms spends much of
 // it parsing and compiling its own code. A CommonJS bundle can be compiled from a code cache
@@ -14,14 +22,16 @@
 // JSON is embedded as a JSON.parse string: faster to load than the same data as an object literal;
 // the parameter catalogue as its text (`?raw`), which src/pg/catalog/data.ts parses one entry at a
 // time. yaml's and yargs' `import.meta.url` become the bundle's own URL.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { createHash } from "node:crypto";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { build } from "esbuild";
+import { makeCodeCaches } from "./code-cache.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const DIST = join(ROOT, "dist");
+const { values: opts } = parseArgs({ options: { out: { type: "string" }, "no-cache": { type: "boolean" } } });
+const DIST = resolve(opts.out ?? join(ROOT, "dist"));
 const BUNDLES = {
   cli: "src/cli/bin.ts",
   validate: "src/cli/commands/validate.ts",
@@ -115,7 +125,11 @@ for (const [name, entry] of Object.entries(BUNDLES)) {
     target: "node20",
     minifyWhitespace: true,
     minifySyntax: true,
-    sourcemap: "linked",
+    sourcemap: false,
+    // module names in the bundle (esbuild's __commonJS keys) are paths relative to ROOT: through a
+    // symlinked node_modules they stay `node_modules/…`, the same in every checkout
+    absWorkingDir: ROOT,
+    preserveSymlinks: true,
     logLevel: "warning",
     plugins:
       name === "cli" ? [rawText, jsonAsString, noImportLoader] : [rawText, jsonAsString, splitImports(name)],
@@ -129,50 +143,14 @@ for (const [name, entry] of Object.entries(BUNDLES)) {
   });
 }
 
-// ---- the code caches ------------------------------------------------------------------------
-// Loaded exactly as the installed command loads them; every bundle a warm-up run needs is
-// compiled then, and what each compiled goes into its cache.
-const { load } = createRequire(import.meta.url)(join(ROOT, "bin", "pgrepl-gen.js"));
-const { main, bufferIO } = load("cli").exports;
-const loadModule = async (name) => load(name).exports;
-
-const work = mkdtempSync(join(tmpdir(), "pgrepl-build-"));
-try {
-  const fx = (p) => join(ROOT, "fixtures", p);
-  const lintTrees = readdirSync(fx("lint/err")).map((d) => fx(`lint/err/${d}`));
-  const invalidSpec = readdirSync(fx("specs/invalid")).find((f) => f.endsWith(".yaml"));
-  const runs = [
-    ["--help"],
-    ["lint", "--help"],
-    ["--version"],
-    ["validate", fx("specs/seed.yaml"), fx("specs/seed.json"), fx("specs/tls.yaml")],
-    ["validate", fx(`specs/invalid/${invalidSpec}`)],
-    ["render", fx("specs/seed.yaml"), "--out", join(work, "seed")],
-    ["render", fx("specs/seed.yaml"), "--out", join(work, "seed"), "--check"],
-    ["render", fx("specs/rhel.yaml"), "--out", join(work, "rhel")],
-    ["lint", "--no-fs", join(work, "seed")],
-    ["lint", "--no-fs", ...lintTrees],
-    ["lint", "--no-fs", "--format", "json", fx("lint/ok")],
-    ["lint", "--format", "sarif", fx("lint/err/hba")],
-    ["lint", "--format", "github", fx("lint/err/includes")],
-    ["explain", "hba-cidr-host-bits"],
-    ["lint", "--no-such-option", "x"],
-  ];
-  for (const argv of runs) {
-    const io = bufferIO({ cwd: work, env: {} });
-    await main(argv, io, loadModule);
-    // every run is expected to work as it does in the tests; a crash here is a broken bundle
-    if (io.err().includes("internal error")) throw new Error(`build warm-up: ${argv.join(" ")}: ${io.err()}`);
-  }
-} finally {
-  rmSync(work, { recursive: true, force: true });
-}
-const sizes = [];
+/** name -> SHA-256 of dist/NAME.cjs (hex), in BUNDLES order: what a code cache must have been made from */
+const manifest = {};
 for (const name of Object.keys(BUNDLES)) {
-  const { script, cache } = load(name);
-  if (cache !== "none") throw new Error(`build: dist/${name}.cjs was loaded with a cache before it was made`);
-  writeFileSync(join(DIST, `${name}.cjs.cache`), script.createCachedData());
-  const kb = (f) => Math.round(statSync(join(DIST, f)).size / 1024);
-  sizes.push(`${name} ${kb(`${name}.cjs`)}+${kb(`${name}.cjs.cache`)}`);
+  manifest[name] = createHash("sha256")
+    .update(readFileSync(join(DIST, `${name}.cjs`)))
+    .digest("hex");
 }
-process.stdout.write(`build: dist/*.cjs + code cache, KiB: ${sizes.join(", ")}\n`);
+writeFileSync(join(DIST, "bundles.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+
+// stderr: `npm pack` and `npm pack --json` print on stdout, and pre-commit reads the tarball's name there
+if (!opts["no-cache"]) process.stderr.write(`build: ${(await makeCodeCaches(DIST)).summary}\n`);

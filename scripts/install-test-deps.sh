@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs and the machine lacks: PostgreSQL 15 (the e2e tests run
 # real servers), shellcheck (every rendered runbook is checked), patch, openssl, perl,
-# strace (test/secrets.test.ts traces every program a runbook starts), iproute2 (the host harness)
-# and the npm packages. Does nothing that is already done; apt-get needs root.
+# strace (test/secrets.test.ts traces every program a runbook starts), iproute2 (the host harness),
+# pre-commit (the real client: test/precommit.test.ts installs the hooks with it), yamllint
+# (test/yaml-positions.test.ts compares syntax error positions with it) and the npm packages.
+# Does nothing that is already done; apt-get needs root.
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +20,9 @@ command -v strace >/dev/null || missing+=(strace)
 # the host harness (test/hosts/): network namespaces and veth pairs, nsenter/unshare
 command -v ip >/dev/null || missing+=(iproute2)
 command -v nsenter >/dev/null || missing+=(util-linux)
+command -v pre-commit >/dev/null || missing+=(pre-commit)
+command -v git >/dev/null || missing+=(git)
+command -v yamllint >/dev/null || missing+=(yamllint)
 
 if ((${#missing[@]})); then
   if [ "$(id -u)" -ne 0 ]; then

@@ -19,7 +19,7 @@ import { helpText, parseWithYargs } from "../src/cli/yargs.js";
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
 
 const PIECES: Record<string, string[][]> = {
-  validate: [["spec.yaml"], ["b.json"], ["--debug"]],
+  validate: [["spec.yaml"], ["b.json"], ["-"], ["--stdin-filename", "topology.yaml"], ["--debug"]],
   render: [
     ["spec.yaml"],
     ["--out", "dir"],
@@ -41,6 +41,10 @@ const PIECES: Record<string, string[][]> = {
     ["--no-fs"],
     ["--fs"],
     ["--config", "c.yaml"],
+    ["-"],
+    ["--stdin-filename", "pg_hba.conf"],
+    ["--color", "never"],
+    ["--color=always"],
     ["--debug"],
   ],
   explain: [["hba-cidr-host-bits"], ["--debug"]],
@@ -60,6 +64,9 @@ describe("the fast path", () => {
     ["render", "fixtures/specs/seed.yaml", "--out", "out"],
     ["render", "s.yaml", "-o", "out", "--check"],
     ["render", "s.yaml", "--out=rendered", "--force", "--prune"],
+    ["render", "-", "--stdin-filename", "topology.yaml", "--out", "rendered", "--check"],
+    ["lint", "--no-fs", "--stdin-filename", "pg_hba.conf", "-"],
+    ["validate", "-"],
     ["lint", "/etc/postgresql"],
     ["lint", "--no-fs", "--format", "github", "conf/", "topology.yaml"],
     ["lint", "-f", "json", "--fail-on", "error", "--postgres", "15", "--config", ".pgrepl-gen.yaml", "x"],

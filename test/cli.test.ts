@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bufferIO } from "../src/cli/io.js";
 import { main } from "../src/cli/main.js";
-import { VERSION } from "../src/util/version.js";
+import { VERSION } from "../src/util/package-info.js";
 import { ROOT, runBin, STACK_TRACE } from "./support/cli.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "pgrepl-cli-"));

@@ -321,7 +321,7 @@ describe("spec: what fuzzing found, pinned", () => {
 });
 
 describe("spec files that are not files", () => {
-  it("a FIFO as the spec or as a node's base file is refused at once, not waited on", () => {
+  it("a FIFO as a node's base file is refused at once, not waited on; a FIFO named as the spec is read", () => {
     const dir = mkdtempSync(join(tmpdir(), "pgrepl-fifo-"));
     try {
       const fifo = join(dir, "spec.yaml");
@@ -333,10 +333,25 @@ describe("spec files that are not files", () => {
         spec,
         `version: 1\ncluster: {postgres: 15, layout: pg_ctl}\nreplication: {user: r, password: {env: P}}\nnodes:\n  - {name: p, role: primary, host: 10.0.0.1, base: {postgresql_conf: ${base}}}\n`,
       );
-      for (const [args, code, said] of [
-        [["validate", fifo], 2, "spec.yaml: is not a regular file"],
-        [["validate", spec], 1, "with-base.yaml:5:"],
-      ] as const) {
+      // named on the command line, a FIFO is read to its end as `cat FIFO` reads it (issue 17):
+      // the reader waits for its writer
+      const read = spawnSync(
+        "bash",
+        [
+          "--norc",
+          "-c",
+          `(sleep 0.2; printf 'version: 1\\n' > "$1") & "$2" "$3" validate "$1"; rc=$?; wait; exit $rc`,
+          "-",
+          fifo,
+          process.execPath,
+          BIN,
+        ],
+        { encoding: "utf8", timeout: 10_000 },
+      );
+      expect(read.signal, "validate FIFO blocked").toBeNull();
+      expect(read.status).toBe(1);
+      expect(read.stdout).toContain("spec.yaml:1:1: the spec: missing required key");
+      for (const [args, code, said] of [[["validate", spec], 1, "with-base.yaml:5:"]] as const) {
         // the built CLI in a child: a blocking open would hang this process, timeouts and all
         const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 10_000 });
         expect(r.signal, `${args.join(" ")} blocked`).toBeNull();

@@ -38,10 +38,11 @@ const ARGS = ["--no-fs", "--postgres", "15", "."];
 
 interface SarifRule {
   id: string;
+  name: string;
   shortDescription: { text: string };
   fullDescription: { text: string };
   help?: { text: string; markdown: string };
-  helpUri: string;
+  helpUri?: string;
   defaultConfiguration: { level: string };
 }
 interface SarifResult {
@@ -243,7 +244,15 @@ describe("sarif", () => {
       expect(rule.shortDescription.text).toBe(def?.summary);
       expect(rule.help?.markdown).toBe(readFileSync(join(ROOT, "docs", "rules", `${rule.id}.md`), "utf8"));
       expect(rule.fullDescription.text).not.toMatch(/^#|^Severity/);
-      expect(rule.helpUri).toMatch(/^file:\/\/.*\/docs\/rules\/[a-z-]+\.md$/);
+      // the rule's public page at the released tag, never a path into the local installation
+      expect(rule.helpUri).toBe(
+        `https://github.com/pgrepl-gen/pgrepl-gen/blob/v${log.runs[0].tool.driver.version}/docs/rules/${rule.id}.md`,
+      );
+      // PascalCase, distinct from the id (SARIF 3.49.7)
+      expect(rule.name).toMatch(/^([A-Z][a-z0-9]*)+$/);
+      expect(
+        rule.name.replace(/[A-Z]/g, (c, at) => (at === 0 ? c.toLowerCase() : `-${c.toLowerCase()}`)),
+      ).toBe(rule.id);
     }
     const results = run.results as SarifResult[];
     const json = JSON.parse((await runLint(["--format", "json", ...ARGS], dir)).out) as Finding[];
@@ -259,6 +268,17 @@ describe("sarif", () => {
       expect(loc?.region?.startColumn).toBe(f.column ?? undefined);
     }
     expect(run.originalUriBaseIds["%SRCROOT%"].uri).toBe(`file://${dir}/`);
+    expect(run.invocations[0].workingDirectory.uri).toBe(`file://${dir}/`);
+    expect(run.tool.driver.informationUri).toMatch(/^https:\/\//);
+    // every result has a fingerprint, and no two the same
+    const prints = results.map(
+      (x) =>
+        (x as unknown as { partialFingerprints: Record<string, string> }).partialFingerprints[
+          "pgreplGenFindingHash/v1"
+        ],
+    );
+    expect(prints.every((p) => /^[0-9a-f]{32}:\d+$/.test(p ?? ""))).toBe(true);
+    expect(new Set(prints).size).toBe(prints.length);
   });
 
   it("paths are relative to the working directory, whole-file findings have no region, and no findings is still a valid log", async () => {

@@ -1,29 +1,19 @@
 /**
- * The pre-commit hooks of .pre-commit-hooks.yaml, run the way pre-commit runs them. pre-commit
- * itself (a PyPI package) is not installed here, so this emulates what it does on `git commit`:
- * it reads the hook definitions, merges the user's .pre-commit-config.yaml over them (args,
- * files, exclude), takes the staged file names (`git diff --cached --name-only
- * --diff-filter=ACMRTUXB`), keeps those that are files and match `files` and not `exclude`
- * (Python `re.search`), and runs `entry` split as shlex does, then `args`, then the file names
- * (none with `pass_filenames: false`), from the repository root. A hook with no matching file is
- * skipped. `language: node` puts the package's bin on PATH: here a shim to the built CLI.
+ * The pre-commit hooks, installed and run by the real pre-commit: Debian's `pre-commit` (3.0.4,
+ * scripts/install-test-deps.sh installs it), from a tagged clone of this repository, with the
+ * `.pre-commit-config.yaml` exactly as docs/pre-commit.md shows it (only `repo:` points at the
+ * clone). The clone holds the working tree as it is now (dist/ included: `npm test` builds it
+ * first), committed and tagged `v` + package.json's version, so what is tested is what a user
+ * gets from a release made of this tree. Also: the exact npm command pre-commit 4.x runs to
+ * install a `language: node` hook, and `pre-commit autoupdate` on that clone.
  */
 import { spawnSync } from "node:child_process";
-import {
-  chmodSync,
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { BIN, ROOT } from "./support/cli.js";
+import { ROOT } from "./support/cli.js";
 
 interface HookDef {
   id: string;
@@ -31,116 +21,90 @@ interface HookDef {
   language: string;
   files?: string;
   exclude?: string;
-  types?: string[];
   pass_filenames?: boolean;
-  require_serial?: boolean;
-  args?: string[];
-  always_run?: boolean;
 }
 
 const HOOKS = parse(readFileSync(join(ROOT, ".pre-commit-hooks.yaml"), "utf8")) as HookDef[];
+const VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+const TAG = `v${VERSION}`;
 const tmp = mkdtempSync(join(tmpdir(), "pgrepl-precommit-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** `language: node`: the package's bin on PATH. */
-const binDir = join(tmp, "bin");
-beforeAll(() => {
-  mkdirSync(binDir, { recursive: true });
-  const shim = join(binDir, "pgrepl-gen");
-  writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
-  chmodSync(shim, 0o755);
-  if (!statSync(join(ROOT, "dist", "cli.cjs"), { throwIfNoEntry: false })) {
-    throw new Error("dist/cli.cjs is missing: run `npm run build` first");
-  }
-});
+const ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: "t",
+  GIT_AUTHOR_EMAIL: "t@example.com",
+  GIT_COMMITTER_NAME: "t",
+  GIT_COMMITTER_EMAIL: "t@example.com",
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_CONFIG_GLOBAL: "/dev/null",
+  // pre-commit's cache (its clones of hook repositories and their environments), fresh per run
+  PRE_COMMIT_HOME: join(tmp, "pre-commit-home"),
+  PRE_COMMIT_COLOR: "never",
+};
+
+function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = ENV) {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { cwd, env, encoding: "utf8", maxBuffer: 64 << 20 });
+  if (r.error)
+    throw new Error(`${cmd} could not run (${r.error.message}): scripts/install-test-deps.sh installs it`);
+  return { code: r.status, out: `${r.stdout}${r.stderr}`, ms: Math.round(performance.now() - t0) };
+}
 
 function git(repo: string, ...args: string[]): string {
-  const r = spawnSync("git", args, {
-    cwd: repo,
-    encoding: "utf8",
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: tmp,
-      GIT_AUTHOR_NAME: "t",
-      GIT_AUTHOR_EMAIL: "t@example.com",
-      GIT_COMMITTER_NAME: "t",
-      GIT_COMMITTER_EMAIL: "t@example.com",
-    },
-  });
-  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
-  return r.stdout;
+  const r = sh("git", args, repo);
+  if (r.code !== 0) throw new Error(`git ${args.join(" ")}: ${r.out}`);
+  return r.out.trim();
 }
 
-/** shlex.split for the entries we ship (words, no quoting needed). */
-function shlexSplit(s: string): string[] {
-  return s.trim().split(/\s+/);
+/** The `.pre-commit-config.yaml` of docs/pre-commit.md (its first yaml block), `repo:` set to `url`. */
+function docsConfig(url: string, rev?: string): string {
+  const docs = readFileSync(join(ROOT, "docs", "pre-commit.md"), "utf8");
+  const block = /```yaml\n(repos:\n[\s\S]*?)```/.exec(docs)?.[1];
+  if (block === undefined) throw new Error("docs/pre-commit.md has no ```yaml block starting `repos:`");
+  let text = block.replace(/^(\s*- repo: )\S+/m, `$1${url}`);
+  if (rev !== undefined) text = text.replace(/^(\s*rev: )\S+/m, `$1${rev}`);
+  return text;
 }
 
-/** Python's re.search for the patterns in our hooks (JS regex syntax is the same for them). */
-function search(pattern: string, path: string): boolean {
-  return new RegExp(pattern).test(path);
-}
+/** This repository as a release of the working tree: a clone, the tree committed, the tag. */
+const hooks = join(tmp, "pgrepl-gen");
+let tagged = "";
+/** the annotated tag's own object: what `pre-commit autoupdate --freeze` writes */
+let tagObject = "";
+const timings: Record<string, number> = {};
 
-interface HookRun {
-  id: string;
-  skipped: boolean;
-  argv: string[];
-  code: number | null;
-  out: string;
-}
+beforeAll(() => {
+  const v = sh("pre-commit", ["--version"], tmp);
+  if (v.code !== 0) throw new Error(`pre-commit --version: ${v.out}`);
+  git(tmp, "clone", "-q", "--no-local", ROOT, hooks);
+  // the working tree as it is (with this tree's .gitignore), not only its last commit
+  const gitDir = join(hooks, ".git");
+  git(
+    ROOT,
+    `--git-dir=${gitDir}`,
+    `--work-tree=${ROOT}`,
+    "add",
+    "-A",
+    "--",
+    ".",
+    ":!node_modules",
+    ":!.cache",
+  );
+  git(hooks, "commit", "-q", "--allow-empty", "-m", "the working tree under test");
+  git(hooks, "reset", "-q", "--hard");
+  git(hooks, "clean", "-qfdx");
+  git(hooks, "tag", "-a", TAG, "-m", `release ${TAG}`);
+  tagged = git(hooks, "rev-parse", "HEAD");
+  tagObject = git(hooks, "rev-parse", TAG);
+  expect(git(hooks, "status", "--porcelain")).toBe("");
+}, 120_000);
 
-/** What `git commit` with pre-commit installed does: every configured hook over the staged files. */
-function preCommit(repo: string): HookRun[] {
-  const config = parse(readFileSync(join(repo, ".pre-commit-config.yaml"), "utf8")) as {
-    repos: Array<{ hooks: Array<Partial<HookDef> & { id: string }> }>;
-  };
-  const staged = git(repo, "diff", "--cached", "--name-only", "--diff-filter=ACMRTUXB", "-z")
-    .split("\0")
-    .filter(Boolean);
-  const runs: HookRun[] = [];
-  for (const h of config.repos.flatMap((r) => r.hooks)) {
-    const def = HOOKS.find((d) => d.id === h.id);
-    if (!def) throw new Error(`no hook ${h.id} in .pre-commit-hooks.yaml`);
-    const hook: HookDef = { ...def, ...h };
-    const files = staged.filter(
-      (f) =>
-        statSync(join(repo, f)).isFile() && search(hook.files ?? "", f) && !search(hook.exclude ?? "^$", f),
-    );
-    if (files.length === 0 && !hook.always_run) {
-      runs.push({ id: hook.id, skipped: true, argv: [], code: 0, out: "" });
-      continue;
-    }
-    const argv = [
-      ...shlexSplit(hook.entry),
-      ...(hook.args ?? []),
-      ...(hook.pass_filenames === false ? [] : files),
-    ];
-    const [cmd, ...rest] = argv as [string, ...string[]];
-    const r = spawnSync(cmd, rest, {
-      cwd: repo,
-      encoding: "utf8",
-      env: { PATH: `${binDir}:${process.env.PATH ?? "/usr/bin:/bin"}`, HOME: tmp },
-    });
-    runs.push({ id: hook.id, skipped: false, argv, code: r.status, out: `${r.stdout}${r.stderr}` });
-  }
-  return runs;
-}
-
-const USER_CONFIG = `repos:
-  - repo: https://example.invalid/pgrepl-gen
-    rev: v0.1.0
-    hooks:
-      - id: pgrepl-gen-lint
-        exclude: ^rendered/
-      - id: pgrepl-gen-render-check
-        args: [topology.yaml, --out, rendered]
-`;
-
-/** A sample config repository: a Debian cluster's files, a spec and its committed rendered output. */
-function sampleRepo(name: string): string {
+/** A config repository: a Debian cluster's files, a spec and its rendered output, all committed. */
+function configRepo(name: string, rev?: string): string {
   const repo = join(tmp, name);
-  mkdirSync(join(repo, "clusters", "16", "main", "conf.d"), { recursive: true });
   const conf = join(repo, "clusters", "16", "main");
+  mkdirSync(join(conf, "conf.d"), { recursive: true });
   writeFileSync(
     join(conf, "postgresql.conf"),
     "listen_addresses = 'localhost,192.168.1.4'\nport = 5432\nssl = on\nssl_cert_file = '/etc/ssl/certs/ssl-cert-snakeoil.pem'\nssl_key_file = '/etc/ssl/private/ssl-cert-snakeoil.key'\ninclude_dir = 'conf.d'\n",
@@ -155,37 +119,56 @@ function sampleRepo(name: string): string {
     "$116",
   );
   writeFileSync(join(repo, "topology.yaml"), spec);
-  writeFileSync(join(repo, ".github-ci.yml"), "jobs: {}\n");
-  writeFileSync(join(repo, ".pre-commit-config.yaml"), USER_CONFIG);
+  writeFileSync(join(repo, ".pre-commit-config.yaml"), docsConfig(hooks, rev));
   git(repo, "init", "-q");
-  const r = spawnSync(process.execPath, [BIN, "render", "topology.yaml", "--out", "rendered"], {
-    cwd: repo,
-    encoding: "utf8",
-  });
-  expect(r.status, r.stderr).toBe(0);
+  // rendered with the command the hook runs, from the installed hook environment later
+  const r = sh(
+    process.execPath,
+    [join(hooks, "bin", "pgrepl-gen.js"), "render", "topology.yaml", "--out", "rendered"],
+    repo,
+  );
+  expect(r.code, r.out).toBe(0);
   git(repo, "add", "-A");
+  git(repo, "commit", "-q", "-m", "the cluster as it is");
   return repo;
 }
 
-describe("pre-commit hooks, run as pre-commit runs them", () => {
-  it("the hook file declares both hooks with what pre-commit needs", () => {
+/** `git commit` with the hooks installed: whether the commit was made, and what the hooks said. */
+function commit(repo: string, message: string): { made: boolean; out: string } {
+  const before = git(repo, "rev-parse", "HEAD");
+  const r = sh("git", ["commit", "-q", "-m", message], repo);
+  const made = git(repo, "rev-parse", "HEAD") !== before;
+  expect(made, r.out).toBe(r.code === 0);
+  return { made, out: r.out };
+}
+
+/** pre-commit's `- hook id: X` sections as id -> "Passed"/"Failed"/"Skipped" */
+function verdicts(out: string): Record<string, string> {
+  const v: Record<string, string> = {};
+  for (const m of out.matchAll(
+    /^pgrepl-gen (lint|render --check)\.+(\(no files to check\))?(Passed|Failed|Skipped)$/gm,
+  )) {
+    v[m[1] === "lint" ? "pgrepl-gen-lint" : "pgrepl-gen-render-check"] = m[3] as string;
+  }
+  return v;
+}
+
+describe("the hooks, installed by the real pre-commit from a tagged clone", () => {
+  it("the hook file declares both hooks, as language: node running the package's command", () => {
     expect(HOOKS.map((h) => h.id)).toEqual(["pgrepl-gen-lint", "pgrepl-gen-render-check"]);
     for (const h of HOOKS) {
       expect(h.language).toBe("node");
       expect(h.entry.split(" ")[0]).toBe("pgrepl-gen");
     }
     const lint = HOOKS[0] as HookDef;
-    expect(lint.entry).toContain("--no-fs");
-    const matches = (f: string) => search(lint.files ?? "", f);
+    const matches = (f: string) =>
+      new RegExp(lint.files ?? "").test(f) && !new RegExp(lint.exclude ?? "^$").test(f);
     for (const f of [
-      "postgresql.conf",
       "etc/postgresql/16/main/postgresql.conf",
-      "data/postgresql.auto.conf",
       "pg_hba.conf",
-      "main/pg_hba_replication.conf",
+      "main/pg_hba_repl.conf",
       "main/conf.d/10-memory.conf",
       "topology.yaml",
-      "specs/prod.yml",
       "specs/prod.json",
     ]) {
       expect(matches(f), f).toBe(true);
@@ -193,99 +176,120 @@ describe("pre-commit hooks, run as pre-commit runs them", () => {
     for (const f of [
       "README.md",
       "pg_ident.conf",
-      "start.conf",
-      "main/pg_ctl.conf",
       "postgresql.conf.orig",
-      "runbook.sh",
+      "package-lock.json",
+      "node_modules/x/postgresql.conf",
     ]) {
       expect(matches(f), f).toBe(false);
     }
-    for (const f of ["package-lock.json", "web/pnpm-lock.yaml", "node_modules/x/postgresql.conf"]) {
-      expect(matches(f) && !search(lint.exclude ?? "^$", f), f).toBe(false);
-    }
   });
 
-  it("a clean commit passes both hooks", () => {
-    const repo = sampleRepo("clean");
-    const runs = preCommit(repo);
-    expect(runs.map((r) => [r.id, r.skipped, r.code])).toEqual([
-      ["pgrepl-gen-lint", false, 0],
-      ["pgrepl-gen-render-check", false, 0],
-    ]);
-    const lint = runs[0] as HookRun;
-    // the staged config files and YAML/JSON are passed by name (lint skips YAML that is not a spec); the rendered output is excluded
-    expect(lint.argv.slice(0, 3)).toEqual(["pgrepl-gen", "lint", "--no-fs"]);
-    expect(lint.argv.slice(3).sort()).toEqual(
-      [
-        ".github-ci.yml",
-        ".pre-commit-config.yaml",
-        "clusters/16/main/conf.d/10-memory.conf",
-        "clusters/16/main/pg_hba.conf",
-        "clusters/16/main/postgresql.conf",
-        "topology.yaml",
-      ].sort(),
-    );
-    expect(lint.out).toBe("");
-    expect((runs[1] as HookRun).argv).toEqual([
-      "pgrepl-gen",
-      "render",
-      "--check",
-      "topology.yaml",
-      "--out",
-      "rendered",
-    ]);
-  });
+  it("installs with `rev:` a tag; clean files pass, a bad pg_hba.conf line and a drifted render block the commit", () => {
+    const repo = configRepo("cluster");
+    const install = sh("pre-commit", ["install", "--install-hooks"], repo);
+    timings["pre-commit 3 first install"] = install.ms;
+    expect(install.code, install.out).toBe(0);
+    expect(install.out).toContain("pre-commit installed at .git/hooks/pre-commit");
 
-  it("a broken commit fails: the tutorial's hba line, a bad unit, and a spec changed without rendering again", () => {
-    const repo = sampleRepo("broken");
-    git(repo, "commit", "-q", "-m", "clean");
-    const conf = join(repo, "clusters", "16", "main");
-    writeFileSync(
-      join(conf, "pg_hba.conf"),
-      `${readFileSync(join(conf, "pg_hba.conf"), "utf8")}host    replication     repl_user       192.168.1.5/24          md5\n`,
-    );
-    writeFileSync(join(conf, "conf.d", "10-memory.conf"), "work_mem = 8Mb\n");
-    const spec = join(repo, "topology.yaml");
-    writeFileSync(spec, readFileSync(spec, "utf8").replace("slot: slaveslot1", "slot: replica_slot"));
-    git(repo, "add", "clusters", "topology.yaml");
-    const runs = preCommit(repo);
-    const [lint, check] = runs as [HookRun, HookRun];
-    expect(lint.code).toBe(1);
-    // only the staged files are linted: the pg_hba.conf, the drop-in and the spec
-    expect(lint.argv.slice(3).sort()).toEqual(
-      ["clusters/16/main/conf.d/10-memory.conf", "clusters/16/main/pg_hba.conf", "topology.yaml"].sort(),
-    );
-    const firstLines = lint.out.split("\n").filter((l) => /^\S+:\d+:\d+: /.test(l));
-    const rulesAt = firstLines.map((l) => `${l.split(": ")[0]} ${/\[([a-z-]+)\]$/.exec(l)?.[1]}`);
-    expect(rulesAt).toEqual(
+    const clean = sh("pre-commit", ["run", "--all-files"], repo);
+    timings["pre-commit run --all-files (later)"] = clean.ms;
+    expect(clean.code, clean.out).toBe(0);
+    expect(verdicts(clean.out)).toEqual({ "pgrepl-gen-lint": "Passed", "pgrepl-gen-render-check": "Passed" });
+    const lintOnly = sh("pre-commit", ["run", "pgrepl-gen-lint", "--all-files"], repo);
+    timings["pre-commit run pgrepl-gen-lint --all-files"] = lintOnly.ms;
+    expect(lintOnly.code, lintOnly.out).toBe(0);
+
+    // the tutorial's line: a /24 where one host was meant, md5, no TLS
+    const hba = join(repo, "clusters", "16", "main", "pg_hba.conf");
+    const good = readFileSync(hba, "utf8");
+    writeFileSync(hba, `${good}host    replication     repl_user       192.168.1.5/24          md5\n`);
+    const bad = sh("pre-commit", ["run", "--all-files"], repo);
+    expect(bad.code, bad.out).toBe(1);
+    expect(verdicts(bad.out)).toEqual({ "pgrepl-gen-lint": "Failed", "pgrepl-gen-render-check": "Passed" });
+    const at = [...bad.out.matchAll(/^(\S+:\d+:\d+): \w+: .*\[([a-z-]+)\]$/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(at).toEqual(
       expect.arrayContaining([
-        "clusters/16/main/conf.d/10-memory.conf:1:12 conf-invalid-value",
         "clusters/16/main/pg_hba.conf:4:41 hba-cidr-host-bits",
         "clusters/16/main/pg_hba.conf:4:65 hba-weak-auth",
         "clusters/16/main/pg_hba.conf:4:1 replication-unencrypted",
       ]),
     );
-    expect(check.code).toBe(1);
-    expect(check.out).toContain("slaveslot1");
-    expect(check.out).toMatch(/^[-+]{3} /m);
-  });
+    git(repo, "add", "-A");
+    const blocked = commit(repo, "a replication line for the standby");
+    expect(blocked.made).toBe(false);
+    expect(blocked.out).toContain("hba-cidr-host-bits");
 
-  it("a commit touching no config file skips the lint hook; committed output copied elsewhere still checks", () => {
-    const repo = sampleRepo("docs-only");
-    git(repo, "commit", "-q", "-m", "clean");
-    writeFileSync(join(repo, "NOTES.md"), "# notes\n");
-    git(repo, "add", "NOTES.md");
-    const runs = preCommit(repo);
-    expect(runs.map((r) => [r.id, r.skipped, r.code])).toEqual([
-      ["pgrepl-gen-lint", true, 0],
-      ["pgrepl-gen-render-check", false, 0],
-    ]);
-    // render --check compares a directory, wherever it is: a copy is as up to date as the original
-    cpSync(join(repo, "rendered"), join(repo, "copy"), { recursive: true });
-    const r = spawnSync(join(binDir, "pgrepl-gen"), ["render", "--check", "topology.yaml", "--out", "copy"], {
-      cwd: repo,
-      encoding: "utf8",
-    });
-    expect(r.status, r.stdout + r.stderr).toBe(0);
-  });
+    // fixed: the commit goes through
+    writeFileSync(
+      hba,
+      `${good}hostssl replication     repl_user       192.168.1.6/32          scram-sha-256\n`,
+    );
+    git(repo, "add", "-A");
+    expect(commit(repo, "a replication line for a second standby").made).toBe(true);
+
+    // the spec changed, the rendered output not: render --check fails with the diff
+    const spec = join(repo, "topology.yaml");
+    writeFileSync(spec, readFileSync(spec, "utf8").replace("slot: slaveslot1", "slot: replica_slot"));
+    git(repo, "add", "-A");
+    const drift = commit(repo, "rename the slot");
+    expect(drift.made).toBe(false);
+    expect(verdicts(drift.out)["pgrepl-gen-render-check"]).toBe("Failed");
+    expect(drift.out).toMatch(/^-primary_slot_name = slaveslot1$/m);
+    expect(drift.out).toMatch(/^\+primary_slot_name = replica_slot$/m);
+    // rendered again with the hook's own installed command, the same commit passes
+    const envBin = sh(
+      "bash",
+      ["-c", `ls -d "$PRE_COMMIT_HOME"/repo*/node_env-*/bin | head -1`],
+      repo,
+    ).out.trim();
+    const rerender = sh(join(envBin, "pgrepl-gen"), ["render", "topology.yaml", "--out", "rendered"], repo);
+    expect(rerender.code, rerender.out).toBe(0);
+    git(repo, "add", "-A");
+    expect(commit(repo, "rename the slot").made).toBe(true);
+    console.log(`pre-commit ${sh("pre-commit", ["--version"], tmp).out.trim()} timings (ms):`, timings);
+  }, 300_000);
+
+  it("installs with `rev:` a commit hash, and `pre-commit autoupdate` moves a hash to the release tag", () => {
+    const repo = configRepo("pinned", tagged);
+    const run = sh("pre-commit", ["run", "--all-files"], repo);
+    expect(run.code, run.out).toBe(0);
+    expect(verdicts(run.out)).toEqual({ "pgrepl-gen-lint": "Passed", "pgrepl-gen-render-check": "Passed" });
+    const up = sh("pre-commit", ["autoupdate"], repo);
+    expect(up.code, up.out).toBe(0);
+    expect(readFileSync(join(repo, ".pre-commit-config.yaml"), "utf8")).toMatch(
+      new RegExp(`^\\s*rev: ${TAG}\\b`, "m"),
+    );
+    const frozen = sh("pre-commit", ["autoupdate", "--freeze"], repo);
+    expect(frozen.code, frozen.out).toBe(0);
+    expect(readFileSync(join(repo, ".pre-commit-config.yaml"), "utf8")).toMatch(
+      new RegExp(`^\\s*rev: ${tagObject}\\s+# frozen: ${TAG}$`, "m"),
+    );
+  }, 300_000);
+
+  it("pre-commit 4.x's install command (npm install --allow-git=root --install-links -g git+file://…) gives a working command", () => {
+    const prefix = join(tmp, "prefix");
+    const env = { ...ENV, npm_config_prefix: prefix, npm_config_update_notifier: "false" };
+    const r = sh(
+      "npm",
+      ["install", "--allow-git=root", "--install-links", "-g", `git+file://${hooks}#${TAG}`],
+      tmp,
+      env,
+    );
+    timings["npm install -g git+file:// (4.x)"] = r.ms;
+    expect(r.code, r.out).toBe(0);
+    const bin = join(prefix, "bin", "pgrepl-gen");
+    const repo = configRepo("npm4");
+    const clean = sh(bin, ["lint", "--no-fs", "clusters/16/main/pg_hba.conf", "topology.yaml"], repo);
+    expect(clean.code, clean.out).toBe(0);
+    expect(sh(bin, ["render", "--check", "topology.yaml", "--out", "rendered"], repo).code).toBe(0);
+    writeFileSync(
+      join(repo, "clusters/16/main/pg_hba.conf"),
+      "host replication repl_user 192.168.1.5/24 md5\n",
+    );
+    const bad = sh(bin, ["lint", "--no-fs", "clusters/16/main/pg_hba.conf"], repo);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/^clusters\/16\/main\/pg_hba\.conf:1:28: warning: .*\[hba-cidr-host-bits\]$/m);
+    expect(sh(bin, ["--version"], repo).out.trim()).toBe(VERSION);
+    console.log("npm 4.x-style install (ms):", r.ms);
+  }, 300_000);
 });

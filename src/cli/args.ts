@@ -16,6 +16,7 @@ export type Command = (typeof COMMANDS)[number];
 
 export const FORMATS = ["text", "json", "sarif", "github"] as const;
 export const FAIL_ON = ["error", "warning", "info", "never"] as const;
+export const COLOR = ["auto", "always", "never"] as const;
 
 /** What main() needs from a parsed command line, whichever parser produced it. */
 export interface Args {
@@ -32,6 +33,10 @@ export interface Args {
   postgres: number | undefined;
   fs: boolean;
   config: string | undefined;
+  /** the name `-` (standard input) carries in findings and problems; and, for lint, what it is */
+  stdinFilename: string | undefined;
+  /** --color: colours in text output (auto: on a terminal, unless NO_COLOR, TERM=dumb; FORCE_COLOR) */
+  color: (typeof COLOR)[number];
 }
 
 export type Fast =
@@ -42,9 +47,11 @@ export type Fast =
 type Opt = { type: "string" | "boolean" | "number" | "choice"; key: keyof Args; choices?: readonly string[] };
 
 const GLOBAL: Record<string, Opt> = { "--debug": { type: "boolean", key: "debug" } };
+const STDIN_FILENAME: Opt = { type: "string", key: "stdinFilename" };
 const OPTIONS: Record<Command, Record<string, Opt>> = {
-  validate: {},
+  validate: { "--stdin-filename": STDIN_FILENAME },
   render: {
+    "--stdin-filename": STDIN_FILENAME,
     "--out": { type: "string", key: "out" },
     "-o": { type: "string", key: "out" },
     "--check": { type: "boolean", key: "check" },
@@ -58,6 +65,8 @@ const OPTIONS: Record<Command, Record<string, Opt>> = {
     "--postgres": { type: "number", key: "postgres" },
     "--fs": { type: "boolean", key: "fs" },
     "--config": { type: "string", key: "config" },
+    "--stdin-filename": STDIN_FILENAME,
+    "--color": { type: "choice", key: "color", choices: COLOR },
   },
   explain: {},
 };
@@ -87,6 +96,8 @@ export function defaults(command: Command): Args {
     postgres: undefined,
     fs: true,
     config: undefined,
+    stdinFilename: undefined,
+    color: "auto",
   };
 }
 
@@ -106,7 +117,8 @@ export function fastParse(argv: readonly string[]): Fast | undefined {
   const seen = new Set<keyof Args>();
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i] as string;
-    if (!a.startsWith("-")) {
+    // `-` is a PATH or SPEC: standard input
+    if (!a.startsWith("-") || a === "-") {
       if (a === "" || NUMBERISH.test(a)) return undefined;
       args.positionals.push(a);
       continue;

@@ -5,6 +5,7 @@
  */
 import { fstatSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
+import { readStream } from "../util/read-text.js";
 import { bufferIO } from "./io.js";
 import { main } from "./main.js";
 import type { LoadModule } from "./modules.js";
@@ -40,6 +41,8 @@ export function run(load: LoadModule): void {
       // (not process.stdout.isTTY, which would set the stream up)
       isTTY: stdoutIsTTY(),
       now: new Date(),
+      // read only when a PATH or SPEC is `-`
+      readStdin: (maxBytes) => readStream(0, maxBytes),
     },
     load,
   ).then((code) => {

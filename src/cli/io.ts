@@ -1,3 +1,5 @@
+import { decodeText, type ReadResult } from "../util/read-text.js";
+
 /** Everything the CLI needs from the outside world, so tests can call `main` directly. */
 export interface CliIO {
   stdout: (text: string) => void;
@@ -8,6 +10,17 @@ export interface CliIO {
   isTTY: boolean;
   /** "today" for date-dependent rules (topology-eol-version); tests fix it. */
   now: Date;
+  /** standard input to its end (the PATH or SPEC `-`), at most maxBytes; absent: there is none */
+  readStdin?: (maxBytes: number) => ReadResult;
+}
+
+/** A readStdin that gives `text` (tests; embedding). */
+export function stdinOf(text: string): (maxBytes: number) => ReadResult {
+  return (maxBytes) => {
+    const bytes = Buffer.from(text, "utf8");
+    if (bytes.length > maxBytes) return { ok: false, reason: "is too large", pos: null, kind: "invalid" };
+    return decodeText(bytes);
+  };
 }
 
 /** An IO that collects output in strings: for tests and for embedding. */

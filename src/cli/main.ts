@@ -58,9 +58,13 @@ export async function main(argv: string[], io: CliIO, load: LoadModule = importM
 }
 
 async function run(args: Args, io: CliIO, load: LoadModule): Promise<number> {
+  if (args.positionals.filter((p) => p === "-").length > 1) {
+    io.stderr("pgrepl-gen: `-` (standard input) can be given only once\n");
+    return EXIT_USAGE;
+  }
   switch (args.command) {
     case "validate":
-      return (await load("validate")).runValidate(args.positionals, io);
+      return (await load("validate")).runValidate(args.positionals, io, args.stdinFilename);
     case "render":
       return (await load("render")).runRender(
         {
@@ -69,6 +73,7 @@ async function run(args: Args, io: CliIO, load: LoadModule): Promise<number> {
           check: args.check,
           force: args.force,
           prune: args.prune,
+          stdinFilename: args.stdinFilename,
         },
         io,
       );
@@ -81,6 +86,8 @@ async function run(args: Args, io: CliIO, load: LoadModule): Promise<number> {
           postgres: args.postgres,
           fs: args.fs,
           config: args.config,
+          stdinFilename: args.stdinFilename,
+          color: args.color,
         },
         io,
       );

@@ -1,2 +1,2 @@
-// The version lives on the lowest floor (src/util), where render and lint can read it too.
-export { VERSION } from "../util/version.js";
+// Kept in step with package.json by test/cli.test.ts (the value lives in src/util/package-info.ts).
+export { VERSION } from "../util/package-info.js";

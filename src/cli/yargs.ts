@@ -4,8 +4,29 @@
  * is also captured at build time (scripts/gen-help.mjs → help.generated.ts).
  */
 import yargs, { type Argv } from "yargs";
-import { type Args, defaults, FAIL_ON, FORMATS, isCommand } from "./args.js";
+import { type Args, COLOR, defaults, FAIL_ON, FORMATS, isCommand } from "./args.js";
 import { VERSION } from "./version.js";
+
+/**
+ * An example as one line, its explanation a shell comment: yargs lays an example with a description
+ * out in two columns and wraps a long command onto a second line, so the first line copied alone
+ * ran another command (`render … --out rendered` without `--check` writes). Without a description
+ * it gets the whole width; test/cli-help.test.ts checks that each example fits on its line.
+ */
+function ex(command: string, comment: string): string {
+  return `${command}   # ${comment}`;
+}
+
+const STDIN_FILENAME = {
+  type: "string",
+  describe: "the name the problems of - (standard input) carry",
+} as const;
+
+/**
+ * `-` (standard input) as yargs sees it: yargs drops a lone `-` from the arguments, so it is
+ * handed this instead (no argument can hold a NUL) and turned back after parsing.
+ */
+const STDIN = "\u0000-";
 
 function parser(argv: string[]): Argv {
   return yargs(argv)
@@ -13,12 +34,18 @@ function parser(argv: string[]): Argv {
     .usage("$0 <command> [options]\n\nRender and lint PostgreSQL streaming replication from a topology spec.")
     .command("validate <spec..>", "check topology specs (YAML or JSON) and print every problem", (y) =>
       y
-        .positional("spec", { type: "string", array: true, describe: "spec files" })
-        .example("$0 validate topology.yaml", "exit 0 when valid, 1 with FILE:LINE:COL lines when not"),
+        .positional("spec", { type: "string", array: true, describe: "spec files (- reads standard input)" })
+        .option("stdin-filename", STDIN_FILENAME)
+        .example(ex("$0 validate topology.yaml", "0 when valid, else 1 and FILE:LINE:COL lines"), "")
+        .example(ex("cat topology.yaml | $0 validate -", "a spec on standard input"), ""),
     )
     .command("render <spec>", "write every artifact for every node of a spec", (y) =>
       y
-        .positional("spec", { type: "string", describe: "spec file" })
+        .positional("spec", {
+          type: "string",
+          describe:
+            "spec file (- reads standard input; its relative base paths resolve from the current directory)",
+        })
         .option("out", { alias: "o", type: "string", default: "out", describe: "output directory" })
         .option("check", {
           type: "boolean",
@@ -35,12 +62,23 @@ function parser(argv: string[]): Argv {
           default: false,
           describe: "remove files render wrote earlier for nodes no longer in the spec",
         })
-        .example("$0 render fixtures/specs/seed.yaml --out out", "render the seed scenario into ./out")
-        .example("$0 render topology.yaml --out rendered --check", "fail when committed output has drifted"),
+        .option("stdin-filename", STDIN_FILENAME)
+        .example(
+          ex("$0 render fixtures/specs/seed.yaml --out out", "render the seed scenario into ./out"),
+          "",
+        )
+        .example(
+          ex("$0 render topology.yaml --out rendered --check", "exit 1 when rendered/ has drifted"),
+          "",
+        ),
     )
     .command("lint <path..>", "lint config trees, data directories, rendered output and specs", (y) =>
       y
-        .positional("path", { type: "string", array: true, describe: "files or directories" })
+        .positional("path", {
+          type: "string",
+          array: true,
+          describe: "files or directories (- reads one file from standard input)",
+        })
         .option("format", {
           alias: "f",
           choices: FORMATS,
@@ -58,13 +96,24 @@ function parser(argv: string[]): Argv {
           type: "string",
           describe: "config file (default: .pgrepl-gen.yaml found upward)",
         })
-        .example("$0 lint /etc/postgresql", "lint every Debian cluster on this host")
-        .example("$0 lint --no-fs --format github conf/ topology.yaml", "in CI or pre-commit"),
+        .option("stdin-filename", {
+          ...STDIN_FILENAME,
+          describe:
+            "the name findings of - carry; what - is follows from it (pg_hba*.conf, *.conf, *.yaml/json), else from its content",
+        })
+        .option("color", {
+          choices: COLOR,
+          default: "auto" as const,
+          describe: "colours in text output: auto = on a terminal, unless NO_COLOR is set or TERM=dumb",
+        })
+        .example(ex("$0 lint /etc/postgresql", "every Debian cluster on this host"), "")
+        .example(ex("$0 lint --no-fs --format github conf/ topology.yaml", "in CI or pre-commit"), "")
+        .example(ex("git show :pg_hba.conf | $0 lint --stdin-filename pg_hba.conf -", "a staged file"), ""),
     )
     .command("explain <rule>", "print a lint rule's documentation", (y) =>
       y
         .positional("rule", { type: "string", describe: "rule name" })
-        .example("$0 explain hba-cidr-host-bits", ""),
+        .example(ex("$0 explain hba-cidr-host-bits", "the rule's page"), ""),
     )
     .option("debug", { type: "boolean", default: false, describe: "add stack traces to internal errors" })
     .demandCommand(1, "no command given; try `pgrepl-gen --help`")
@@ -123,12 +172,13 @@ export function parseWithYargs(argv: string[]): YargsResult {
   let parsed: Parsed | undefined;
   let failure: string | undefined;
   let output = "";
+  const given = argv.map((a) => (a === "-" ? STDIN : a));
   try {
-    parser(argv)
+    parser(given)
       .fail((msg, err) => {
         failure = msg ?? err?.message ?? "invalid arguments";
       })
-      .parse(argv, {}, (err, args, out) => {
+      .parse(given, {}, (err, args, out) => {
         if (err && !failure) failure = err.message;
         parsed = args as Parsed;
         output = out;
@@ -143,13 +193,15 @@ export function parseWithYargs(argv: string[]): YargsResult {
   if (!parsed || !isCommand(command))
     return { failure: `unknown command \`${command}\`; try \`pgrepl-gen --help\`` };
   const p = parsed;
-  const list = (v: unknown): string[] =>
-    Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
+  const back = (v: unknown): string => (v === STDIN ? "-" : String(v));
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(back) : v === undefined ? [] : [back(v)]);
+  const str = (v: unknown): string | undefined => (v === undefined ? undefined : back(v));
   const args = defaults(command);
   args.positionals = list(command === "lint" ? p.path : command === "explain" ? p.rule : p.spec);
   args.debug = p.debug === true;
+  if (command !== "explain") args.stdinFilename = str(p["stdin-filename"]);
   if (command === "render") {
-    args.out = p.out as string;
+    args.out = back(p.out);
     args.check = p.check === true;
     args.force = p.force === true;
     args.prune = p.prune === true;
@@ -159,7 +211,8 @@ export function parseWithYargs(argv: string[]): YargsResult {
     args.failOn = p["fail-on"] as Args["failOn"];
     args.postgres = p.postgres as number | undefined;
     args.fs = p.fs !== false;
-    args.config = p.config as string | undefined;
+    args.config = str(p.config);
+    args.color = p.color as Args["color"];
   }
   return { args };
 }

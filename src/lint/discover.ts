@@ -46,6 +46,7 @@ import type {
   Workspace,
 } from "./model.js";
 import { besideInstead } from "./relocate.js";
+import { type Streamed, withStreams } from "./streams.js";
 import { majorFromRecovery } from "./versions.js";
 
 export interface DiscoverOptions {
@@ -64,6 +65,8 @@ export interface DiscoverOptions {
    * texts out of the map once it has what it needs of them.
    */
   onServer?: (server: Server, texts: Map<string, SourceText>, newHba: readonly SourceText[]) => void;
+  /** PATHs already read as streams (`-`, FIFOs: streams.ts), by absolute path */
+  streams?: ReadonlyMap<string, Streamed>;
 }
 
 export interface DiscoverResult {
@@ -119,7 +122,7 @@ class Discovery {
    */
   private readonly outcomes: Array<string | { given: string; candidates: readonly string[] }> = [];
   private readonly ids = new Set<string>();
-  private readonly base = nodeConfFs();
+  private readonly base: ConfFs;
   private users: Map<number, string> | undefined;
   private homes = new Map<number, string>();
   private walkedDirs = 0;
@@ -133,7 +136,9 @@ class Discovery {
   /** pg_hba.conf texts read since the last onServer call */
   private newHba: SourceText[] = [];
 
-  constructor(private readonly opts: DiscoverOptions) {}
+  constructor(private readonly opts: DiscoverOptions) {
+    this.base = withStreams(nodeConfFs(), opts.streams);
+  }
 
   // ---- reading ---------------------------------------------------------------------------
 
@@ -296,6 +301,11 @@ class Discovery {
 
   path(given: string): void {
     const abs = resolve(this.opts.cwd, given);
+    if (this.opts.streams?.has(abs)) {
+      const failure = this.file(abs);
+      if (failure !== null) this.outcomes.push(`${given}: ${failure}`);
+      return;
+    }
     let isDirectory: boolean;
     try {
       isDirectory = statSync(abs).isDirectory();
@@ -392,7 +402,7 @@ class Discovery {
 
   /** A file PATH. Returns why it cannot be linted at all, or null. */
   private file(abs: string): string | null {
-    const name = basename(abs);
+    const name = this.opts.streams?.get(abs)?.as ?? basename(abs);
     const probe = this.base.readFile(abs);
     if (isFsError(probe)) return probe.error.message;
     const dir = dirname(abs);
@@ -842,9 +852,13 @@ class Discovery {
   /** Loads the specs found (the spec loader brings ajv: only imported when there is a spec). */
   async loadSpecs(): Promise<void> {
     if (this.specPaths.size === 0) return;
-    const { loadSpec } = await import("../spec/load.js");
+    const { checkSpecText, loadSpec } = await import("../spec/load.js");
     for (const file of this.specPaths) {
-      const r = loadSpec(file, this.opts.cwd);
+      const streamed = this.opts.streams?.get(file);
+      // a spec from standard input: its relative base paths resolve from the current directory
+      const r = streamed
+        ? checkSpecText(streamed.text, file, join(this.opts.cwd, "<stdin>"))
+        : loadSpec(file, this.opts.cwd);
       this.specs.push(
         r.ok
           ? { kind: "spec", file, topology: r.topology, problems: [] }

@@ -7,6 +7,7 @@ import { displayPath, RuleRun } from "./engine.js";
 import type { Finding } from "./model.js";
 import { knownRuleNames } from "./registry.js";
 import { retainForWorkspace } from "./retain.js";
+import type { Streamed } from "./streams.js";
 import { unplacedNote } from "./topology.js";
 
 export interface LintRequest {
@@ -27,6 +28,8 @@ export interface LintRequest {
    * files are let go once their server is judged (their suppression comments are kept). Default true.
    */
   excerpts?: boolean;
+  /** PATHs already read as streams (`-`, FIFOs), by absolute path (streams.ts) */
+  streams?: ReadonlyMap<string, Streamed>;
 }
 
 export type LintOutcome =
@@ -74,6 +77,7 @@ export async function lint(req: LintRequest): Promise<LintOutcome> {
     fs: req.fs,
     postgres,
     postgresFrom: req.postgres !== undefined ? "--postgres" : `\`postgres\` in ${CONFIG_FILENAME}`,
+    ...(req.streams ? { streams: req.streams } : {}),
     onServer: (server, texts, newHba) => {
       run.server(server, texts);
       if (req.keepAll) return;

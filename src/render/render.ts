@@ -6,7 +6,7 @@ import { LAYOUTS } from "../pg/layouts.js";
 import { formatPgpassLine } from "../pg/pgpass.js";
 import { sqlLiteral } from "../pg/quote.js";
 import { type NodeModel, nodeByName, type Topology, upstreamFirstOrder } from "../spec/model.js";
-import { VERSION } from "../util/version.js";
+import { VERSION } from "../util/package-info.js";
 import { type NodePlan, planRender, type RenderPlan } from "./model.js";
 import { filePatch } from "./patch.js";
 import { stockDescription, stockFile } from "./stock.js";

@@ -1,6 +1,6 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { compareProblems, type Problem } from "../util/diagnostic.js";
-import { readText } from "../util/read-text.js";
+import { type ReadResult, readText } from "../util/read-text.js";
 import type { Topology } from "./model.js";
 import { normalize } from "./normalize.js";
 import { parseSpecText } from "./parse.js";
@@ -64,16 +64,37 @@ export function checkSpecText(text: string, file: string, absPath: string = file
   return { ok: true, topology, problems: [] };
 }
 
-/** Reads and checks a spec file; `file` is shown as given, and read relative to `cwd`. */
-export function loadSpec(file: string, cwd: string): SpecResult {
-  const abs = resolve(cwd, file);
-  const r = readText(abs, MAX_SPEC_BYTES);
+/** What the SPEC `-` reads: standard input, and the name its problems carry (`--stdin-filename`). */
+export interface StdinSource {
+  read: ((maxBytes: number) => ReadResult) | undefined;
+  /** default `<stdin>` */
+  name?: string | undefined;
+}
+
+/** The name problems of the SPEC `-` carry. */
+export function stdinName(stdin: StdinSource | undefined): string {
+  return stdin?.name ?? "<stdin>";
+}
+
+/**
+ * Reads and checks a spec file; `file` is shown as given, and read relative to `cwd`. A FIFO
+ * (`/dev/stdin`, `<(…)`) is read to its end. `-` is standard input: its relative `base` paths
+ * resolve from `cwd`, as there is no spec directory.
+ */
+export function loadSpec(file: string, cwd: string, stdin?: StdinSource): SpecResult {
+  const fromStdin = file === "-";
+  const shown = fromStdin ? stdinName(stdin) : file;
+  const abs = fromStdin ? join(cwd, "<stdin>") : resolve(cwd, file);
+  let r: ReadResult;
+  if (!fromStdin) r = readText(abs, MAX_SPEC_BYTES, { streams: true });
+  else if (stdin?.read) r = stdin.read(MAX_SPEC_BYTES);
+  else r = { ok: false, reason: "standard input cannot be read here", pos: null, kind: "unreadable" };
   if (!r.ok) {
     return {
       ok: false,
-      problems: [{ file, pos: r.pos, message: r.reason }],
+      problems: [{ file: shown, pos: r.pos, message: r.reason }],
       unreadable: r.kind !== "invalid",
     };
   }
-  return checkSpecText(r.text, file, abs);
+  return checkSpecText(r.text, shown, abs);
 }

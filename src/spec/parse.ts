@@ -1,6 +1,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from "yaml";
 import { charactersBetween } from "../util/columns.js";
 import type { Position, Problem } from "../util/diagnostic.js";
+import { syntaxErrorOffset } from "./yaml-position.js";
 
 export type PathSeg = string | number;
 
@@ -39,11 +40,14 @@ export function parseSpecText(text: string, file: string): { doc?: SourceDoc; pr
   // Only the first syntax error: the ones after it are usually its echoes.
   const e = doc.errors[0];
   if (e) {
-    problems.push({
-      file,
-      pos: positionAt(text, e.pos[0], lineCounter),
-      message: printable(yamlMessage(e.code, e.message, text, e.pos[0]), 300),
-    });
+    const at = syntaxErrorOffset(doc.errors, text);
+    let message = printable(yamlMessage(e.code, e.message, text, e.pos[0]), 300);
+    if (at.opened !== undefined) {
+      const o = positionAt(text, at.opened);
+      message += `; note that the \`${text[at.opened]}\` at ${o.line}:${o.column} is not closed`;
+    }
+    // counted in the text itself: the line counter knows only the lines yaml's lexer reached
+    problems.push({ file, pos: positionAt(text, at.offset), message });
   }
   if (problems.length > 0) return { problems };
 

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { charactersBetween } from "./columns.js";
 import type { Position } from "./diagnostic.js";
 
@@ -6,11 +6,36 @@ export type ReadResult =
   | { ok: true; text: string }
   | { ok: false; reason: string; pos: Position | null; kind: "missing" | "unreadable" | "invalid" };
 
+/** Whether readText reads a FIFO or character device (`/dev/stdin`, `<(…)`) to its end, or refuses it. */
+export interface ReadTextOptions {
+  /**
+   * true for a path the user named: read a pipe to its end, as every text tool does. False inside
+   * trees and for paths a spec names (a FIFO there would make the read wait for a writer).
+   */
+  streams?: boolean;
+}
+
 /**
- * Reads a file as UTF-8 text, read-only, refusing what is not a regular text file.
+ * Reads a file as UTF-8 text, read-only, refusing what is not a regular text file (or, with
+ * `streams`, a FIFO or character device, read to its end).
  * Every failure is one human sentence (no errno codes, no stack).
  */
-export function readText(path: string, maxBytes: number): ReadResult {
+export function readText(path: string, maxBytes: number, opts: ReadTextOptions = {}): ReadResult {
+  if (opts.streams && isStream(path)) {
+    // opened blocking: a FIFO's reader waits for its writer, as `cat FIFO` does (opened
+    // O_NONBLOCK, a read before the writer comes would be an end of file)
+    let blocking: number;
+    try {
+      blocking = openSync(path, constants.O_RDONLY);
+    } catch (e) {
+      return fsFailure(e as NodeJS.ErrnoException);
+    }
+    try {
+      return readStream(blocking, maxBytes);
+    } finally {
+      closeSync(blocking);
+    }
+  }
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO for reading would wait for a writer forever (it is then refused
@@ -44,6 +69,52 @@ export function readText(path: string, maxBytes: number): ReadResult {
     return fsFailure(e as NodeJS.ErrnoException);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Reads an open descriptor (standard input, a pipe) to its end, as UTF-8 text; more than maxBytes
+ * is refused without reading further. A descriptor left non-blocking by whoever started us
+ * (EAGAIN) is waited on.
+ */
+export function readStream(fd: number, maxBytes: number): ReadResult {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const buf = Buffer.alloc(64 * 1024);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        continue;
+      }
+      if (code === "EOF") break; // Windows' end of a pipe
+      return fsFailure(e as NodeJS.ErrnoException);
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > maxBytes) {
+      return {
+        ok: false,
+        reason: `is more than ${formatSize(maxBytes)}; larger input is not read`,
+        pos: null,
+        kind: "invalid",
+      };
+    }
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  return decodeText(Buffer.concat(chunks, total));
+}
+
+function isStream(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return st.isFIFO() || st.isCharacterDevice();
+  } catch {
+    return false; // the open below says why
   }
 }
 

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { renderFiles } from "../../render/render.js";
 import { checkRendered, writeRendered } from "../../render/write.js";
-import { loadSpec } from "../../spec/load.js";
+import { loadSpec, stdinName } from "../../spec/load.js";
 import { formatProblem } from "../../util/diagnostic.js";
 import type { CliIO } from "../io.js";
 
@@ -11,15 +11,19 @@ export interface RenderOptions {
   check: boolean;
   force: boolean;
   prune: boolean;
+  /** the name of the SPEC `-` (standard input) in problems and in the rendered files */
+  stdinFilename?: string | undefined;
 }
 
 export async function runRender(opts: RenderOptions, io: CliIO): Promise<number> {
-  const r = loadSpec(opts.spec, io.cwd);
+  const stdin = { read: io.readStdin, name: opts.stdinFilename };
+  const r = loadSpec(opts.spec, io.cwd, stdin);
   if (!r.ok) {
     for (const p of r.problems) io.stdout(`${formatProblem(p)}\n`);
     return r.unreadable ? 2 : 1;
   }
-  const files = renderFiles(r.topology, opts.spec);
+  const spec = opts.spec === "-" ? stdinName(stdin) : opts.spec;
+  const files = renderFiles(r.topology, spec);
   const dir = resolve(io.cwd, opts.out);
 
   if (opts.check) {
@@ -29,14 +33,14 @@ export async function runRender(opts: RenderOptions, io: CliIO): Promise<number>
     const count = drift.diffs.length + drift.notes.length;
     if (count === 0) return 0;
     io.stderr(
-      `pgrepl-gen: ${opts.out} has drifted from ${opts.spec} (${count} file${count === 1 ? "" : "s"}); run \`pgrepl-gen render ${opts.spec} --out ${opts.out}\`\n`,
+      `pgrepl-gen: ${opts.out} has drifted from ${spec} (${count} file${count === 1 ? "" : "s"}); run \`pgrepl-gen render ${opts.spec} --out ${opts.out}\`\n`,
     );
     return 1;
   }
 
   let report: ReturnType<typeof writeRendered>;
   try {
-    report = writeRendered(dir, opts.spec, files, { force: opts.force, prune: opts.prune });
+    report = writeRendered(dir, spec, files, { force: opts.force, prune: opts.prune });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     io.stderr(

@@ -12,8 +12,10 @@ export interface FormatContext {
   isTTY: boolean;
   /** colours: stdout is a terminal and NO_COLOR is not set (text) */
   color?: boolean;
-  /** the directory lint ran from: SARIF and GitHub paths are relative to it */
+  /** the directory lint ran from: GitHub paths are relative to it */
   cwd?: string;
+  /** the repository root (the git top level, else cwd): SARIF paths are relative to it */
+  root?: string;
   /** the text of a file by the path findings show, for excerpts (text) */
   source?: (file: string) => string | undefined;
 }
