@@ -93,7 +93,7 @@ describe("e2e: Debian hosts with a fresh `main` running on every host (PostgreSQ
     for (const n of ["db2", "db3"]) {
       const host = h.host(n);
       const moved = host
-        .sh("ls -d /var/lib/postgresql/15/main.* 2>/dev/null || true")
+        .sh("find /var/lib/postgresql/15 -mindepth 1 -maxdepth 1 -type d -name 'main.*'")
         .trim()
         .split("\n")
         .filter(Boolean);
