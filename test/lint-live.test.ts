@@ -4,7 +4,7 @@
  * owners and modes made here in temp dirs (root ignores modes, so the "cannot read" cases run
  * as `nobody`), nothing written, and no stack trace on bad input. Runs the built CLI.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import {
   chmodSync,
   chownSync,
@@ -261,12 +261,23 @@ describe("bad input never prints a stack trace", () => {
     ["invalid UTF-8 spec", [join(dir, "spec.yaml")], 1],
     ["broken YAML spec", [join(dir, "spec2.yaml")], 1],
     ["hostile pg_hba.conf", ["--postgres", "13", join(dir, "pg_hba.conf")], 1],
-    ["a FIFO", [join(dir, "fifo.conf")], 2],
     ["a directory named postgresql.conf", [dir], 1],
     ["/dev/zero", ["/dev/zero"], 2],
     ["a bad --postgres", ["--postgres", "abc", dir], 2],
     ["an unknown format", ["--format", "xml", dir], 2],
   ];
+  it("a FIFO is read to its end, as `cat FIFO` reads it (a writer feeds it)", () => {
+    const fifo = join(dir, "fifo.conf");
+    // the writer opens the FIFO and blocks until lint opens it for reading
+    const writer = spawn("sh", ["-c", 'printf "listen_addresses = \\342\\200\\230*\\342\\200\\231\\n" > "$1"', "w", fifo], {
+      stdio: "ignore",
+    });
+    const r = runBin(["lint", "--postgres", "15", fifo]);
+    writer.kill();
+    expect(r.stderr + r.stdout).not.toMatch(STACK_TRACE);
+    expect(r.stdout, r.stderr).toMatch(/fifo\.conf:1:20: error: .*\[conf-smart-quotes\]/);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+  });
   for (const [name, args, code] of cases) {
     it(name, () => {
       const r = runBin(["lint", ...args]);

@@ -21,7 +21,13 @@ export function runBin(
     input: opts.input ?? "",
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
+    // a command that waits forever (on a FIFO without a writer, say) fails this test instead of
+    // holding the worker: spawnSync blocks the event loop, so vitest's own timeout cannot fire
+    timeout: 90_000,
+    killSignal: "SIGKILL",
   });
+  if (r.error && (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT")
+    throw new Error(`pgrepl-gen ${args.join(" ")}: still running after 90 s, killed`);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
