@@ -269,9 +269,13 @@ describe("bad input never prints a stack trace", () => {
   it("a FIFO is read to its end, as `cat FIFO` reads it (a writer feeds it)", () => {
     const fifo = join(dir, "fifo.conf");
     // the writer opens the FIFO and blocks until lint opens it for reading
-    const writer = spawn("sh", ["-c", 'printf "listen_addresses = \\342\\200\\230*\\342\\200\\231\\n" > "$1"', "w", fifo], {
-      stdio: "ignore",
-    });
+    const writer = spawn(
+      "sh",
+      ["-c", 'printf "listen_addresses = \\342\\200\\230*\\342\\200\\231\\n" > "$1"', "w", fifo],
+      {
+        stdio: "ignore",
+      },
+    );
     const r = runBin(["lint", "--postgres", "15", fifo]);
     writer.kill();
     expect(r.stderr + r.stdout).not.toMatch(STACK_TRACE);
