@@ -80,17 +80,10 @@ beforeAll(() => {
   git(tmp, "clone", "-q", "--no-local", ROOT, hooks);
   // the working tree as it is (with this tree's .gitignore), not only its last commit
   const gitDir = join(hooks, ".git");
-  git(
-    ROOT,
-    `--git-dir=${gitDir}`,
-    `--work-tree=${ROOT}`,
-    "add",
-    "-A",
-    "--",
-    ".",
-    ":!node_modules",
-    ":!.cache",
-  );
+  // node_modules and .cache stay out whether they are directories (.gitignore) or symlinks (a
+  // worktree's): an exclude pathspec naming an ignored path makes `git add` fail instead
+  writeFileSync(join(gitDir, "info", "exclude"), "node_modules\n.cache\n");
+  git(ROOT, `--git-dir=${gitDir}`, `--work-tree=${ROOT}`, "add", "-A", "--", ".");
   git(hooks, "commit", "-q", "--allow-empty", "-m", "the working tree under test");
   git(hooks, "reset", "-q", "--hard");
   git(hooks, "clean", "-qfdx");
