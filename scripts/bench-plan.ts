@@ -31,7 +31,10 @@ function load(h: Harness, scale: number): void {
   h.host("source").psql("CHECKPOINT");
 }
 
-/** The tutorial by hand, as its commands are typed (the password through a passfile, as a DBA would). */
+/**
+ * The tutorial by hand, as its commands are typed (the password through a passfile, as a DBA would):
+ * pg_basebackup as root into /opt (which postgres cannot write), then the ownership and mode fixed.
+ */
 function byHand(h: Harness): number {
   const t0 = performance.now();
   h.host("source").sh(
@@ -52,7 +55,7 @@ pg_ctlcluster 14 main stop
 mv /var/lib/postgresql/14/main /var/lib/postgresql/14/main.old
 printf '192.168.1.4:5432:*:repl_user:%s\\n' "$PGREPL_PASSWORD" > /var/lib/postgresql/.pgpass
 chown postgres: /var/lib/postgresql/.pgpass; chmod 0600 /var/lib/postgresql/.pgpass
-cd / && runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_basebackup -h 192.168.1.4 -U repl_user -D /opt/psql-replication -R -X stream -C -S slaveslot1 -c fast
+PGPASSFILE=/var/lib/postgresql/.pgpass /usr/lib/postgresql/15/bin/pg_basebackup -h 192.168.1.4 -U repl_user -D /opt/psql-replication -R -X stream -C -S slaveslot1 -c fast
 chown -R postgres: /opt/psql-replication; chmod 700 /opt/psql-replication
 sed -i "s|^data_directory.*|data_directory = '/opt/psql-replication'|" /etc/postgresql/14/main/postgresql.conf
 pg_ctlcluster 14 main start`,

@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
+import { rawText } from "./esbuild-plugins.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const BIN = join(ROOT, "bin", "pgrepl-gen.js");
@@ -299,6 +300,21 @@ async function benchPlan() {
     platform: "node",
     format: "esm",
     packages: "external",
+    // Node's ESM resolver needs the file name the sources' bundler (and TypeScript) leave implicit.
+    alias: { "handlebars/runtime": "handlebars/runtime.js" },
+    // pg-binaries.mjs prints its table when it is the entry script: bundled, it would think it is.
+    plugins: [
+      rawText,
+      {
+        name: "pg-binaries-external",
+        setup(b) {
+          b.onResolve({ filter: /pg-binaries\.mjs$/ }, () => ({
+            path: "../scripts/pg-binaries.mjs",
+            external: true,
+          }));
+        },
+      },
+    ],
     outfile,
     logLevel: "error",
   });

@@ -28,6 +28,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { makeCodeCaches } from "./code-cache.mjs";
+import { jsonAsString, rawText } from "./esbuild-plugins.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const { values: opts } = parseArgs({ options: { out: { type: "string" }, "no-cache": { type: "boolean" } } });
@@ -48,35 +49,6 @@ const BUNDLES = {
 const SPLIT = new Map(["yaml", "spec"].map((name) => [join(ROOT, BUNDLES[name]), name]));
 
 rmSync(DIST, { recursive: true, force: true });
-
-/** `import x from "./a.json"` as `JSON.parse("…")`. */
-const jsonAsString = {
-  name: "json-as-string",
-  setup(b) {
-    b.onLoad({ filter: /\.json$/ }, (args) => {
-      const data = JSON.stringify(JSON.parse(readFileSync(args.path, "utf8")));
-      return { contents: `export default JSON.parse(${JSON.stringify(data)});`, loader: "js" };
-    });
-  },
-};
-
-/**
- * `import text from "./file?raw"` as the file's text in a string literal (Vite's convention, which
- * vitest follows): the parameter catalogue, parsed one entry at a time (src/pg/catalog/data.ts).
- */
-const rawText = {
-  name: "raw-text",
-  setup(b) {
-    b.onResolve({ filter: /\?raw$/ }, (args) => ({
-      path: resolve(args.resolveDir, args.path.slice(0, -"?raw".length)),
-      namespace: "raw",
-    }));
-    b.onLoad({ filter: /.*/, namespace: "raw" }, (args) => ({
-      contents: `export default ${JSON.stringify(readFileSync(args.path, "utf8"))};`,
-      loader: "js",
-    }));
-  },
-};
 
 /** In the entry bundle, the modules come from the launcher: leave the dynamic imports out. */
 const noImportLoader = {

@@ -265,6 +265,9 @@ export class Host {
   async stop(): Promise<void> {
     if (this.holder.exitCode !== null || this.holder.signalCode !== null) return;
     const gone = new Promise((r) => this.holder.once("exit", r));
+    // Unref'd at start so that it never keeps a test process alive; waited for here, it must hold the
+    // event loop, or a script whose last await is this one exits with 13 (unsettled top-level await).
+    this.holder.ref();
     this.holder.kill("SIGKILL");
     await gone;
   }
